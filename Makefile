@@ -1,0 +1,46 @@
+# netconform — the two commands a newcomer needs are `make conformance` and `make test`.
+MVN ?= mvn -B
+JAR := scenarios/target/netconform.jar
+ARGS ?=
+
+.PHONY: conformance test jar e2e e2e-lab report bench bench-harness deps clean help
+
+help:
+	@echo "make conformance  run the suites against your kubeconfig (or embedded K3s with Docker); ARGS='--include-tags dns'"
+	@echo "make test         the project's own tests: no cluster, no Docker"
+	@echo "make e2e          the suites on embedded K3s via Testcontainers (needs Docker; skips with a reason otherwise)"
+	@echo "make e2e-lab      the suites end to end on ../shared/lab (root; brings the lab up and always down)"
+	@echo "make report       reports/allure-results -> one self-contained HTML file in reports/allure-report"
+	@echo "make bench        CNI benchmarks against your cluster; make bench-harness: the harness's own benchmarks"
+	@echo "make deps         install the Debian packages the probe-lab tests and the report check use (root)"
+
+conformance: $(JAR)
+	java -jar $(JAR) run $(ARGS)
+
+test:
+	$(MVN) test
+
+jar $(JAR):
+	$(MVN) -q package -DskipTests
+
+e2e:
+	$(MVN) test -Dgroups=e2e -DexcludedGroups=
+
+e2e-lab:
+	bash scripts/e2e-lab.sh
+
+report:
+	bash scripts/report.sh
+
+bench: $(JAR)
+	java -jar $(JAR) bench $(ARGS)
+
+bench-harness:
+	$(MVN) test -pl harness -Dgroups=benchmark -DexcludedGroups=
+	@echo "results: reports/bench-harness/"
+
+deps:
+	bash scripts/install-deps.sh
+
+clean:
+	$(MVN) -q clean

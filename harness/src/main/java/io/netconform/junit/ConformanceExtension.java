@@ -1,0 +1,77 @@
+package io.netconform.junit;
+
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Binds suites to a {@link Run}: finds the run the CLI started (or starts one from configuration parameters),
+ * resolves a {@link Scenario} per test, and skips or fails policy tests on CNIs that do not enforce policy.
+ *
+ * <p>State lives in JUnit's stores: the run in the root store (closed after the last suite when this extension
+ * started it), each scenario in its test's store (closed, i.e. its namespaces deleted, when the test ends —
+ * passed, failed or thrown).
+ */
+public final class ConformanceExtension implements ParameterResolver, BeforeEachCallback {
+
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(ConformanceExtension.class);
+
+    /** Keeps a run the extension started itself, so JUnit closes it when the whole execution ends. */
+    private record OwnedRun(Run run, boolean owned) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (owned) {
+                run.close();
+            }
+        }
+    }
+
+    static Run run(ExtensionContext context) {
+        return context.getRoot().getStore(NS).getOrComputeIfAbsent("run", key -> {
+            RunConfig config = RunConfig.fromParameters(context::getConfigurationParameter);
+            return Run.find(config.runId())
+                    .map(r -> new OwnedRun(r, false))
+                    .orElseGet(() -> new OwnedRun(Run.start(config, System.out::println), true));
+        }, OwnedRun.class).run();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        Run run = run(context);
+        run.failIfFatal();
+        boolean policy = context.getElement()
+                .map(e -> AnnotationSupport.isAnnotated(e, RequiresPolicyEnforcement.class))
+                .orElse(false)
+                || context.getTestClass().map(c -> AnnotationSupport.isAnnotated(c, RequiresPolicyEnforcement.class))
+                .orElse(false);
+        if (policy) {
+            PolicyEnforcement.Decision decision = run.policyEnforcement().decide();
+            if (!decision.enforced()) {
+                if (run.config().requirePolicy()) {
+                    throw new AssertionError("[policy-not-enforced] --require-policy was given, but " + decision.reason());
+                }
+                throw new TestAbortedException("not supported by this CNI: " + decision.reason());
+            }
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        Class<?> type = parameterContext.getParameter().getType();
+        return type == Scenario.class || type == Run.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
+        Run run = run(context);
+        if (parameterContext.getParameter().getType() == Run.class) {
+            return run;
+        }
+        return context.getStore(NS).getOrComputeIfAbsent("scenario",
+                key -> new Scenario(run, context.getRequiredTestClass().getSimpleName() + "." + context.getDisplayName()),
+                Scenario.class);
+    }
+}

@@ -1,0 +1,186 @@
+package io.netconform.junit;
+
+import io.netconform.cluster.Cluster;
+import io.netconform.cluster.Images;
+import io.netconform.cluster.Placement;
+import io.netconform.cluster.RunId;
+import io.netconform.cluster.RunNamespaces;
+import io.netconform.cluster.TargetOptions;
+import io.netconform.cni.CniDetector;
+import io.netconform.cni.CniProfile;
+import io.netconform.exec.Executor;
+import io.netconform.exec.KubernetesExecutor;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * One conformance run: its id, the cluster, what the CNI is expected to do, the images, and everything the run
+ * created (closed at the end, in reverse order of creation).
+ *
+ * <p>The CLI starts a run before launching the suites, so that a missing cluster or a bad kubeconfig is an exit-2
+ * error before any test starts; the suites find it by id. Run from Maven or an IDE, the extension starts one.
+ */
+public final class Run implements AutoCloseable {
+
+    private static final Map<String, Run> ACTIVE = new ConcurrentHashMap<>();
+
+    private final RunConfig config;
+    private final RunId id;
+    private final Cluster cluster;
+    private final CniProfile cni;
+    private final Images images;
+    private final RunNamespaces namespaces;
+    private final KubernetesExecutor executor;
+    private final Placement placement;
+    private final Consumer<String> console;
+    private final PolicyEnforcement policyEnforcement;
+    private Fleet fleet;
+    private volatile RuntimeException fatal;
+
+    private Run(RunConfig config, Cluster cluster, Consumer<String> console) {
+        this.config = config;
+        this.id = config.runId() == null ? RunId.random() : new RunId(config.runId());
+        this.cluster = cluster;
+        this.console = console;
+        this.images = images(config);
+        this.cni = CniDetector.detect(cluster.client()).withOverrides(config.cni(), config.expectMtu());
+        this.placement = Placement.choose(cluster.client().nodes().list().getItems(), config.maxNodePairs());
+        this.namespaces = new RunNamespaces(cluster.client(), id, config.namespaceTtl());
+        this.executor = new KubernetesExecutor(cluster.client());
+        this.policyEnforcement = new PolicyEnforcement(this);
+    }
+
+    /** Connects to the cluster the config names and detects the CNI; throws ClusterException when it cannot. */
+    public static Run start(RunConfig config, Consumer<String> console) {
+        Cluster cluster = Cluster.connect(new TargetOptions(config.kubeconfig(), config.context(), config.embedded(),
+                Duration.ofSeconds(15)));
+        try {
+            return started(new Run(config, cluster, console));
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** A run on an already connected cluster (tests with the mock server). */
+    public static Run on(Cluster cluster, RunConfig config, Consumer<String> console) {
+        return started(new Run(config, cluster, console));
+    }
+
+    private static Run started(Run run) {
+        ACTIVE.put(run.id.value(), run);
+        run.console.accept("netconform run " + run.id.value() + " on " + run.cluster.description());
+        run.console.accept("Kubernetes " + run.cluster.kubernetesVersion() + " (" + run.cluster.distribution() + "), "
+                + run.placement.describe());
+        run.console.accept(run.cni.describe());
+        run.cni.warnings().forEach(w -> run.console.accept("WARNING: " + w));
+        return run;
+    }
+
+    static Optional<Run> find(String id) {
+        return Optional.ofNullable(id).map(ACTIVE::get);
+    }
+
+    private static Images images(RunConfig config) {
+        Images images = Images.defaults();
+        if (config.imageRegistry() != null) {
+            images = images.withRegistry(config.imageRegistry());
+        }
+        for (Map.Entry<String, String> e : config.images().entrySet()) {
+            images = images.with(e.getKey(), e.getValue());
+        }
+        return config.pullSecrets().isEmpty() ? images : images.withPullSecrets(config.pullSecrets());
+    }
+
+    public String id() {
+        return id.value();
+    }
+
+    public RunId runId() {
+        return id;
+    }
+
+    public RunConfig config() {
+        return config;
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    public CniProfile cni() {
+        return cni;
+    }
+
+    public Images images() {
+        return images;
+    }
+
+    public RunNamespaces namespaces() {
+        return namespaces;
+    }
+
+    public Executor executor() {
+        return executor;
+    }
+
+    public int execCount() {
+        return executor.execCount();
+    }
+
+    public Placement placement() {
+        return placement;
+    }
+
+    public void say(String line) {
+        console.accept(line);
+    }
+
+    /** The shared probe pods, deployed on first use. A failure to deploy them ends the run (see {@link #fatal()}). */
+    public synchronized Fleet fleet() {
+        failIfFatal();
+        if (fleet == null) {
+            try {
+                long t0 = System.nanoTime();
+                fleet = Fleet.deploy(cluster.client(), namespaces, placement, images, config.podReadyTimeout());
+                say(String.format("fleet ready in %.1f s: %d pods", (System.nanoTime() - t0) / 1e9, fleet.all().size()));
+            } catch (RuntimeException e) {
+                fatal = e;
+                throw e;
+            }
+        }
+        return fleet;
+    }
+
+    public PolicyEnforcement policyEnforcement() {
+        return policyEnforcement;
+    }
+
+    /**
+     * An infrastructure failure (image pull, admission, unschedulable) that makes every later check meaningless:
+     * the remaining checks are skipped with it as the reason and the run exits 2.
+     */
+    public Optional<RuntimeException> fatal() {
+        return Optional.ofNullable(fatal);
+    }
+
+    void failIfFatal() {
+        if (fatal != null) {
+            throw new org.opentest4j.TestAbortedException("not run: the run could not deploy its pods: " + fatal.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        ACTIVE.remove(id.value());
+        try {
+            namespaces.close();
+        } finally {
+            cluster.close();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.netconform.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code netconform} command: conformance runs against a cluster, and the offline tools around them. */
+@Command(name = "netconform",
+        mixinStandardHelpOptions = true,
+        versionProvider = Netconform.Version.class,
+        description = {
+                "Kubernetes pod-network conformance harness: pod-to-pod reachability, path MTU, DNS and",
+                "NetworkPolicy behaviour for whichever CNI the cluster runs.",
+                "",
+                "Exit codes: 0 all checks passed, 1 a check failed (or a regression was found),",
+                "2 could not run (bad arguments, no cluster, unreachable API, image or admission problems)."},
+        subcommands = {
+                RunCommand.class,
+                PredictCommand.class,
+                CompareCommand.class,
+                BenchCommand.class,
+                BenchCompareCommand.class,
+                GcCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Netconform implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, predict, compare, bench, bench-compare or gc");
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests execute it in-process. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Netconform());
+        // Anything a command did not handle is a harness bug or an environment problem: say so in one line,
+        // exit 2, and keep the stack trace for --debug users only.
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            err.println("netconform: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            if (Boolean.getBoolean("netconform.debug")) {
+                e.printStackTrace(err);
+            } else {
+                err.println("(run with -Dnetconform.debug=true for the stack trace)");
+            }
+            err.flush();
+            return 2;
+        });
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"netconform " + version()};
+        }
+    }
+
+    static String version() {
+        String v = Netconform.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}
