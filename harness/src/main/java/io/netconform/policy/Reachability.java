@@ -252,17 +252,18 @@ public final class Reachability {
         String corner = port == null ? "" : port.toString();
         int first = Math.max(width, corner.length());
         StringBuilder text = new StringBuilder();
-        text.append(pad(corner, first));
+        StringBuilder row = new StringBuilder(pad(corner, first));
         for (PodId to : pods) {
-            text.append(' ').append(pad(to.toString(), width));
+            row.append(' ').append(pad(to.toString(), width));
         }
-        text.append('\n');
+        text.append(row.toString().stripTrailing()).append('\n');
         for (int f = 0; f < pods.size(); f++) {
-            text.append(pad(pods.get(f).toString(), first));
+            row.setLength(0);
+            row.append(pad(pods.get(f).toString(), first));
             for (int t = 0; t < pods.size(); t++) {
-                text.append(' ').append(pad(String.valueOf(f == t ? '-' : symbol.at(f, t)), width));
+                row.append(' ').append(pad(String.valueOf(f == t ? '-' : symbol.at(f, t)), width));
             }
-            text.append('\n');
+            text.append(row.toString().stripTrailing()).append('\n');
         }
         return text.toString();
     }
