@@ -254,14 +254,15 @@ public final class Reachability {
         StringBuilder text = new StringBuilder();
         StringBuilder row = new StringBuilder(pad(corner, first));
         for (PodId to : pods) {
-            row.append(' ').append(pad(to.toString(), width));
+            row.append(' ').append(to);
         }
         text.append(row.toString().stripTrailing()).append('\n');
         for (int f = 0; f < pods.size(); f++) {
             row.setLength(0);
             row.append(pad(pods.get(f).toString(), first));
             for (int t = 0; t < pods.size(); t++) {
-                row.append(' ').append(pad(String.valueOf(f == t ? '-' : symbol.at(f, t)), width));
+                // each column as wide as its header, so the symbol sits under the pod's name
+                row.append(' ').append(pad(String.valueOf(f == t ? '-' : symbol.at(f, t)), pods.get(t).toString().length()));
             }
             text.append(row.toString().stripTrailing()).append('\n');
         }
