@@ -1,0 +1,334 @@
+package io.netconform.policy;
+
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Predicts, from a {@link Topology} and NetworkPolicies (networking.k8s.io/v1), which flows a conforming
+ * CNI allows, and explains each verdict. Pure: no cluster.
+ *
+ * <p>The v1 semantics it implements: a pod is isolated in a direction when any policy of its own
+ * namespace selects it with that policyType (policyTypes omitted: Ingress, plus Egress when the spec has
+ * egress rules); an isolated pod accepts only what the union of those policies' rules allows; a flow
+ * needs both the source's egress and the destination's ingress. Within one peer namespaceSelector and
+ * podSelector are ANDed, peers are ORed; a podSelector-only peer means the policy's namespace. No
+ * {@code from}/{@code to} means anywhere, no {@code ports} means every port. Named ports resolve against
+ * the destination pod; a pod without an IP never matches an ipBlock. Traffic from a pod to itself is
+ * out of scope (CNIs disagree, and the spec says a pod cannot block itself).
+ *
+ * <p>Selections and peers are evaluated once per construction as bit sets over the pods, so a whole
+ * matrix costs pods² bit tests plus, per pod, the rules of the policies that select it.
+ */
+public final class PolicyOracle {
+
+    private final Topology topology;
+    private final List<Topology.Pod> pods;
+    private final Map<PodId, Integer> index = new HashMap<>();
+    private final List<IndexedPolicy> policies = new ArrayList<>();
+    private final int[][] ingressPolicies;
+    private final int[][] egressPolicies;
+    private final List<List<String>> ingressIsolators = new ArrayList<>();
+    private final List<List<String>> egressIsolators = new ArrayList<>();
+
+    private record IndexedRule(CompiledPolicy.Rule rule, BitSet[] peerPods, BitSet anyPeerPods) {
+    }
+
+    private record IndexedPolicy(CompiledPolicy policy, List<IndexedRule> ingress, List<IndexedRule> egress) {
+    }
+
+    /**
+     * @throws PolicyInputException when a policy is invalid (bad selector operator, CIDR, port…), naming it
+     */
+    public PolicyOracle(Topology topology, List<NetworkPolicy> networkPolicies) {
+        this.topology = topology;
+        this.pods = topology.pods();
+        for (int i = 0; i < pods.size(); i++) {
+            index.put(pods.get(i).id(), i);
+        }
+        Map<String, List<Integer>> podsByNamespace = new LinkedHashMap<>();
+        for (String ns : topology.namespaces()) {
+            podsByNamespace.put(ns, new ArrayList<>());
+        }
+        for (int i = 0; i < pods.size(); i++) {
+            podsByNamespace.get(pods.get(i).id().namespace()).add(i);
+        }
+        List<List<Integer>> ingressByPod = new ArrayList<>();
+        List<List<Integer>> egressByPod = new ArrayList<>();
+        for (int i = 0; i < pods.size(); i++) {
+            ingressByPod.add(new ArrayList<>());
+            egressByPod.add(new ArrayList<>());
+        }
+        for (NetworkPolicy networkPolicy : networkPolicies) {
+            CompiledPolicy policy;
+            try {
+                policy = CompiledPolicy.compile(networkPolicy);
+            } catch (IllegalArgumentException e) {
+                throw new PolicyInputException("invalid NetworkPolicy: " + e.getMessage(), e);
+            }
+            int p = policies.size();
+            policies.add(new IndexedPolicy(policy, indexRules(policy.ingressRules, podsByNamespace),
+                    indexRules(policy.egressRules, podsByNamespace)));
+            for (int i : podsByNamespace.getOrDefault(policy.namespace, List.of())) {
+                if (policy.podSelector.matches(pods.get(i).labels())) {
+                    if (policy.ingress) {
+                        ingressByPod.get(i).add(p);
+                    }
+                    if (policy.egress) {
+                        egressByPod.get(i).add(p);
+                    }
+                }
+            }
+        }
+        ingressPolicies = toArrays(ingressByPod);
+        egressPolicies = toArrays(egressByPod);
+        for (int i = 0; i < pods.size(); i++) {
+            ingressIsolators.add(policyIds(ingressPolicies[i]));
+            egressIsolators.add(policyIds(egressPolicies[i]));
+        }
+    }
+
+    public static PolicyOracle of(Topology topology, List<NetworkPolicy> policies) {
+        return new PolicyOracle(topology, policies);
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    /** One flow between two distinct pods of the topology. */
+    public Prediction predict(PodId from, PodId to, Port port) {
+        int f = indexOf(from);
+        int t = indexOf(to);
+        if (f == t) {
+            throw new IllegalArgumentException("traffic from " + from + " to itself is excluded from verdicts");
+        }
+        Explanation ingress = explainIngress(t, f, null, port);
+        Explanation egress = explainEgress(f, t, null, port);
+        return new Prediction(from, to, port, ingress.allows() && egress.allows(), ingress, egress);
+    }
+
+    public Prediction predict(String from, String to, Port port) {
+        return predict(PodId.of(from), PodId.of(to), port);
+    }
+
+    /**
+     * A flow from a pod to an address outside the topology: only the source's egress decides (ipBlock
+     * rules; named ports never match, there is no pod to resolve them against). {@code to} is null.
+     */
+    public Prediction predictEgressTo(PodId from, String ip, Port port) {
+        int f = indexOf(from);
+        byte[] address = Cidr.parseAddress(ip);
+        Explanation egress = explainEgress(f, -1, address, port);
+        Explanation ingress = new Explanation(false, List.of(), null,
+                ip + " is outside the topology: no ingress policy applies");
+        return new Prediction(from, null, port, egress.allows(), ingress, egress);
+    }
+
+    /** A flow from an address outside the topology to a pod: only the destination's ingress decides. */
+    public Prediction predictIngressFrom(String ip, PodId to, Port port) {
+        int t = indexOf(to);
+        byte[] address = Cidr.parseAddress(ip);
+        Explanation ingress = explainIngress(t, -1, address, port);
+        Explanation egress = new Explanation(false, List.of(), null,
+                ip + " is outside the topology: no egress policy applies");
+        return new Prediction(null, to, port, ingress.allows(), ingress, egress);
+    }
+
+    /** Every ordered pair of distinct pods, explained, in grid order (rows = from). */
+    public List<Prediction> predictAll(Port port) {
+        List<Prediction> all = new ArrayList<>(pods.size() * Math.max(0, pods.size() - 1));
+        for (Topology.Pod from : pods) {
+            for (Topology.Pod to : pods) {
+                if (!from.id().equals(to.id())) {
+                    all.add(predict(from.id(), to.id(), port));
+                }
+            }
+        }
+        return all;
+    }
+
+    /** The predicted matrix for one port: ALLOWED or BLOCKED for every pair of distinct pods. */
+    public Reachability reachability(Port port) {
+        int n = pods.size();
+        BitSet[] ingressFrom = new BitSet[n];
+        BitSet[] egressTo = new BitSet[n];
+        BitSet everyone = new BitSet(n);
+        everyone.set(0, n);
+        for (int t = 0; t < n; t++) {
+            ingressFrom[t] = ingressPolicies[t].length == 0 ? everyone : new BitSet(n);
+            for (int p : ingressPolicies[t]) {
+                for (IndexedRule r : policies.get(p).ingress()) {
+                    if (r.rule().portsMatch(pods.get(t), port)) {
+                        ingressFrom[t].or(r.anyPeerPods());
+                    }
+                }
+            }
+        }
+        Map<IndexedRule, BitSet> namedPortDestinations = new IdentityHashMap<>();
+        for (int f = 0; f < n; f++) {
+            egressTo[f] = egressPolicies[f].length == 0 ? everyone : new BitSet(n);
+            for (int p : egressPolicies[f]) {
+                for (IndexedRule r : policies.get(p).egress()) {
+                    if (!r.rule().hasNamedPort()) {
+                        if (r.rule().portsMatch(null, port)) {
+                            egressTo[f].or(r.anyPeerPods());
+                        }
+                        continue;
+                    }
+                    // named ports depend on the destination: keep only destinations that resolve the name
+                    BitSet destinations = namedPortDestinations.computeIfAbsent(r, rule -> {
+                        BitSet d = new BitSet(n);
+                        for (int t = 0; t < n; t++) {
+                            if (rule.rule().portsMatch(pods.get(t), port)) {
+                                d.set(t);
+                            }
+                        }
+                        return d;
+                    });
+                    BitSet allowed = (BitSet) r.anyPeerPods().clone();
+                    allowed.and(destinations);
+                    egressTo[f].or(allowed);
+                }
+            }
+        }
+        Reachability reachability = Reachability.allBlocked(topology, port);
+        for (int f = 0; f < n; f++) {
+            for (int t = 0; t < n; t++) {
+                if (f != t && egressTo[f].get(t) && ingressFrom[t].get(f)) {
+                    reachability.setAt(f, t, Reachability.State.ALLOWED);
+                }
+            }
+        }
+        return reachability;
+    }
+
+    private Explanation explainIngress(int to, int fromPod, byte[] fromAddress, Port port) {
+        Topology.Pod destination = pods.get(to);
+        if (ingressPolicies[to].length == 0) {
+            return new Explanation(false, List.of(), null, destination.id()
+                    + " is not isolated for ingress (no policy with policyType Ingress selects it)");
+        }
+        String source = fromPod >= 0 ? pods.get(fromPod).id().toString() : format(fromAddress);
+        for (int p : ingressPolicies[to]) {
+            for (IndexedRule r : policies.get(p).ingress()) {
+                String by = allowingPeer(r, fromPod, fromAddress, destination, port);
+                if (by != null) {
+                    return new Explanation(true, ingressIsolators.get(to), by, "allowed by " + by);
+                }
+            }
+        }
+        return new Explanation(true, ingressIsolators.get(to), null, "isolated for ingress by "
+                + ingressIsolators.get(to) + "; no ingress rule allows " + source + " on " + port);
+    }
+
+    private Explanation explainEgress(int from, int toPod, byte[] toAddress, Port port) {
+        Topology.Pod source = pods.get(from);
+        if (egressPolicies[from].length == 0) {
+            return new Explanation(false, List.of(), null, source.id()
+                    + " is not isolated for egress (no policy with policyType Egress selects it)");
+        }
+        Topology.Pod destination = toPod >= 0 ? pods.get(toPod) : null;
+        String target = destination != null ? destination.id().toString() : format(toAddress);
+        for (int p : egressPolicies[from]) {
+            for (IndexedRule r : policies.get(p).egress()) {
+                String by = allowingPeer(r, toPod, toAddress, destination, port);
+                if (by != null) {
+                    return new Explanation(true, egressIsolators.get(from), by, "allowed by " + by);
+                }
+            }
+        }
+        return new Explanation(true, egressIsolators.get(from), null, "isolated for egress by "
+                + egressIsolators.get(from) + "; no egress rule allows " + target + " on " + port);
+    }
+
+    /** The description of the rule+peer admitting the other end of the flow, or null. */
+    private static String allowingPeer(IndexedRule r, int otherPod, byte[] otherAddress, Topology.Pod destination,
+                                       Port port) {
+        CompiledPolicy.Rule rule = r.rule();
+        if (!rule.portsMatch(destination, port)) {
+            return null;
+        }
+        if (rule.anyPeer()) {
+            return rule.describe(null);
+        }
+        for (int k = 0; k < rule.peers().size(); k++) {
+            boolean match = otherPod >= 0 ? r.peerPods()[k].get(otherPod)
+                    : rule.peers().get(k).matchesAddress(otherAddress);
+            if (match) {
+                return rule.describe(rule.peers().get(k));
+            }
+        }
+        return null;
+    }
+
+    private List<IndexedRule> indexRules(List<CompiledPolicy.Rule> rules, Map<String, List<Integer>> podsByNamespace) {
+        int n = pods.size();
+        List<IndexedRule> indexed = new ArrayList<>();
+        for (CompiledPolicy.Rule rule : rules) {
+            BitSet[] peerPods = new BitSet[rule.peers().size()];
+            BitSet any = new BitSet(n);
+            if (rule.anyPeer()) {
+                any.set(0, n);
+            }
+            for (int k = 0; k < peerPods.length; k++) {
+                CompiledPolicy.Peer peer = rule.peers().get(k);
+                BitSet matched = new BitSet(n);
+                podsByNamespace.forEach((ns, members) -> {
+                    // decide the namespace once, then only look at its pods
+                    boolean candidate = peer.cidr() != null || (peer.namespaceSelector() == null
+                            ? ns.equals(peer.ownNamespace())
+                            : peer.namespaceSelector().matches(topology.namespaceLabels(ns)));
+                    if (candidate) {
+                        for (int i : members) {
+                            if (peer.matchesPod(pods.get(i), topology.namespaceLabels(ns))) {
+                                matched.set(i);
+                            }
+                        }
+                    }
+                });
+                peerPods[k] = matched;
+                any.or(matched);
+            }
+            indexed.add(new IndexedRule(rule, peerPods, any));
+        }
+        return indexed;
+    }
+
+    private List<String> policyIds(int[] policyIndexes) {
+        List<String> ids = new ArrayList<>();
+        for (int p : policyIndexes) {
+            ids.add(policies.get(p).policy().id);
+        }
+        return List.copyOf(ids);
+    }
+
+    private int indexOf(PodId id) {
+        Integer i = index.get(id);
+        if (i == null) {
+            throw new IllegalArgumentException("pod " + id + " is not in the topology (pods: " + index.keySet() + ")");
+        }
+        return i;
+    }
+
+    private static int[][] toArrays(List<List<Integer>> lists) {
+        int[][] arrays = new int[lists.size()][];
+        for (int i = 0; i < arrays.length; i++) {
+            arrays[i] = lists.get(i).stream().mapToInt(Integer::intValue).toArray();
+        }
+        return arrays;
+    }
+
+    private static String format(byte[] address) {
+        try {
+            return java.net.InetAddress.getByAddress(address).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
