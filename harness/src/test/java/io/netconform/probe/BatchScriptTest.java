@@ -1,0 +1,70 @@
+package io.netconform.probe;
+
+import io.netconform.exec.ExecResult;
+import io.netconform.exec.PodRef;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The batch framing, executed by real shells on this machine with harmless commands. */
+class BatchScriptTest {
+
+    static final PodRef POD = new PodRef("local", "sh", "main");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/bin/sh", "/bin/bash", "/bin/busybox"})
+    void everyProbeComesBackWithItsOwnOutputAndExitCode(String shell) {
+        assumeTrue(Files.isExecutable(Path.of(shell)), shell + " is not installed here");
+        List<List<String>> commands = List.of(
+                List.of("echo", "hello"),
+                List.of("sh", "-c", "exit 7"),
+                List.of("sh", "-c", "echo to-stderr >&2; echo 'it''s \"quoted\" $HOME'; exit 3"),
+                List.of("sh", "-c", "i=0; while [ $i -lt 300 ]; do echo line-$i; i=$((i+1)); done"),
+                List.of("printf", "%s", "no newline at the end"),
+                List.of("sh", "-c", "read x; echo \"stdin gave [$x]\""));
+        ExecResult exec = new LocalExecutor(shell).exec(POD, BatchScript.command(commands), Duration.ofSeconds(10));
+
+        assertThat(exec.completed()).as(exec.toString() + exec.output()).isTrue();
+        Map<Integer, ExecResult> pieces = BatchScript.parse(exec);
+        assertThat(pieces).hasSize(commands.size());
+        assertThat(pieces.get(0).stdout()).isEqualTo("hello\n");
+        assertThat(pieces.get(0).exitCode()).isZero();
+        assertThat(pieces.get(1).exitCode()).isEqualTo(7);
+        assertThat(pieces.get(2).exitCode()).isEqualTo(3);
+        assertThat(pieces.get(2).stderr()).isEqualTo("to-stderr\n");
+        // the probe's own quoting survives the framing: single quotes kept $HOME literal
+        assertThat(pieces.get(2).stdout()).isEqualTo("its \"quoted\" $HOME\n");
+        assertThat(pieces.get(3).stdout().lines()).hasSize(300).startsWith("line-0").endsWith("line-299");
+        assertThat(pieces.get(4).stdout()).isEqualTo("no newline at the end");
+        // probes read /dev/null, never the exec's stdin
+        assertThat(pieces.get(5).stdout()).isEqualTo("stdin gave []\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/bin/sh", "/bin/busybox"})
+    void probesRunConcurrentlyInsideTheScript(String shell) {
+        assumeTrue(Files.isExecutable(Path.of(shell)), shell + " is not installed here");
+        List<List<String>> sleepers = List.of(List.of("sleep", "1"), List.of("sleep", "1"), List.of("sleep", "1"),
+                List.of("sleep", "1"), List.of("sleep", "1"));
+        ExecResult exec = new LocalExecutor(shell).exec(POD, BatchScript.command(sleepers), Duration.ofSeconds(10));
+        assertThat(BatchScript.parse(exec)).hasSize(5);
+        assertThat(exec.duration()).isLessThan(Duration.ofMillis(2500));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/bin/sh"})
+    void aTruncatedOrForeignRecordIsNotEvidence(String ignored) {
+        String stdout = "@@NC 0 0 aGk= \n@@NC 1 0 !!! \nnoise\n@@NC 2 1\n";
+        Map<Integer, ExecResult> pieces = BatchScript.parse(ExecResult.completed(0, stdout, "", Duration.ZERO));
+        assertThat(pieces).containsOnlyKeys(0);
+        assertThat(pieces.get(0).stdout()).isEqualTo("hi");
+    }
+}
