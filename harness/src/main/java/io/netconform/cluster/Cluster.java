@@ -191,7 +191,8 @@ public final class Cluster implements AutoCloseable {
         String server = target.serverUrl();
         String cause = Secrets.redact(Secrets.rootMessage(failure), target.config());
         KubernetesClientException api = Secrets.find(failure, KubernetesClientException.class);
-        int status = api == null ? 0 : api.getCode();
+        // fabric8 reports "no HTTP answer at all" as code 0 or -1
+        int status = api == null ? 0 : Math.max(api.getCode(), 0);
         String message = switch (status) {
             case 0 -> "Cannot reach the Kubernetes API server at " + server + ": " + cause + " ("
                     + target.description() + "). Check the address, that the server is up, and any proxy or VPN.";
