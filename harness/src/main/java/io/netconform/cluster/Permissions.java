@@ -1,0 +1,77 @@
+package io.netconform.cluster;
+
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The permissions a run needs, and the preflight that asks the API server about each of them before any test
+ * starts, so a missing grant fails the run in seconds with its name instead of as a 403 in the middle of a suite.
+ * {@code deploy/rbac.yaml} grants exactly this list; a test keeps the two in step.
+ */
+public final class Permissions {
+
+    /**
+     * Test namespaces are created per run, so everything namespaced is needed in all namespaces. {@code get} on
+     * {@code pods/exec} is there because fabric8 execs over a WebSocket, an HTTP GET, which the API server
+     * authorises as {@code get}; from 1.35 the AuthorizePodWebsocketUpgradeCreatePermission gate (KEP-4006) also
+     * asks for {@code create}, so both are needed across 1.20 to current.
+     */
+    public static final List<Permission> REQUIRED = Stream.of(
+            Stream.of("create", "delete", "list").map(v -> Permission.anywhere(v, "", "namespaces")),
+            Stream.of("create", "get", "list", "delete").map(v -> Permission.anywhere(v, "", "pods")),
+            Stream.of("create", "get").map(v -> Permission.anywhere(v, "", "pods/exec")),
+            Stream.of(Permission.anywhere("get", "", "pods/log")),
+            Stream.of(Permission.anywhere("list", "", "events")),
+            Stream.of("create", "get").map(v -> Permission.anywhere(v, "", "services")),
+            Stream.of("create", "delete", "list").map(v -> Permission.anywhere(v, "networking.k8s.io", "networkpolicies")),
+            Stream.of("list", "get").map(v -> Permission.anywhere(v, "", "nodes")),
+            // CNI detection reads the CNI's DaemonSets and its ConfigMaps (e.g. calico-config, cilium-config)
+            Stream.of(Permission.inNamespace("kube-system", "list", "apps", "daemonsets")),
+            Stream.of(Permission.inNamespace("kube-system", "get", "", "configmaps"))
+    ).flatMap(s -> s).toList();
+
+    private Permissions() {
+    }
+
+    /** Asks the API server (SelfSubjectAccessReview, authorization.k8s.io/v1) about each required permission. */
+    public static List<Permission> missing(KubernetesClient client) {
+        List<Permission> missing = new ArrayList<>();
+        for (Permission permission : REQUIRED) {
+            if (!allowed(client, permission)) {
+                missing.add(permission);
+            }
+        }
+        return missing;
+    }
+
+    static boolean allowed(KubernetesClient client, Permission permission) {
+        SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder()
+                .withNewSpec().withNewResourceAttributes()
+                .withVerb(permission.verb())
+                .withGroup(permission.group())
+                .withResource(permission.resource())
+                .withSubresource(permission.subresource())
+                .withNamespace(permission.namespace())
+                .endResourceAttributes().endSpec()
+                .build();
+        SelfSubjectAccessReview answer = client.authorization().v1().selfSubjectAccessReview().create(review);
+        return answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
+    }
+
+    /** The message for a run that cannot start; one line per missing permission. */
+    static String explain(List<Permission> missing, String target) {
+        StringBuilder message = new StringBuilder("The credentials for ").append(target)
+                .append(" lack ").append(missing.size()).append(" permission(s) netconform needs:");
+        for (Permission permission : missing) {
+            message.append("\n  - ").append(permission.describe());
+        }
+        return message.append("\nGrant them with deploy/rbac.yaml (kubectl apply -f deploy/rbac.yaml) and run as ")
+                .append("the 'netconform' service account, or bind its ClusterRole to your user.")
+                .toString();
+    }
+}
