@@ -1,0 +1,206 @@
+package io.netconform.cluster;
+
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.netconform.policy.Port;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The pods a scenario deploys, as fabric8 builders so a test changes one field and keeps the rest.
+ *
+ * <p>Every pod has one container named {@value #CONTAINER} (the exec target), the label
+ * {@code app.kubernetes.io/managed-by=netconform} (what cleanup and gc select on), CAP_NET_RAW and
+ * nothing more (ICMP ping needs it; Pod Security "baseline" allows it, "restricted" does not), a
+ * zero grace period (deleting a namespace of test pods should not take 30 s per pod) and
+ * {@code restartPolicy: Never}, so a crashed listener shows up as a failed pod instead of a
+ * restarted one that silently lost its state.
+ *
+ * <p>netshoot and busybox pods always get an explicit command: images built for air-gapped or lab
+ * clusters (e.g. {@code k8s.lab/netshoot:lab}) start something else by default. nginx keeps the
+ * image's own command, which runs nginx in the foreground.
+ */
+public final class TestPods {
+
+    public static final String CONTAINER = "probe";
+    public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY = "netconform";
+    public static final String KIND_LABEL = "app.kubernetes.io/name";
+
+    /*
+     * Sleeps "forever" in any POSIX sh: `sleep infinity` is GNU-only, and a shell running as PID 1
+     * ignores SIGTERM unless it traps it, so the trap plus a backgrounded sleep and `wait` lets the
+     * pod stop at once on deletion.
+     */
+    static final String SLEEP_FOREVER = "sleep 2147483647 & wait";
+    static final String EXIT_ON_TERM = "trap 'exit 0' TERM INT";
+
+    private TestPods() {
+    }
+
+    /**
+     * netshoot serving every port with socat: TCP echo, UDP echo (request/response, the only way to
+     * tell an open UDP port from a filtered one) and SCTP echo where the kernel supports it. A TCP or
+     * UDP listener that dies takes the pod down with it (signal USR1 to the shell), so a broken
+     * server fails the readiness wait instead of reading as "refused"; an SCTP listener that cannot
+     * start only logs "sctp unavailable", because not every node has SCTP.
+     */
+    public static PodBuilder netshootServer(Images images, String name, List<Port> ports) {
+        Objects.requireNonNull(ports, "ports");
+        List<Port> served = distinctTraffic(ports);
+        if (served.isEmpty()) {
+            throw new IllegalArgumentException("netshoot server '" + name + "' needs at least one port to serve");
+        }
+        List<ContainerPort> containerPorts = served.stream().map(TestPods::containerPort).toList();
+        return base(images, name, images.netshoot(), "netshoot-server")
+                .editSpec().editFirstContainer()
+                .withCommand("sh", "-c", serverScript(served))
+                .withPorts(containerPorts)
+                .endContainer().endSpec();
+    }
+
+    /** netshoot idling until a probe execs into it. */
+    public static PodBuilder netshootClient(Images images, String name) {
+        return base(images, name, images.netshoot(), "netshoot-client")
+                .editSpec().editFirstContainer()
+                .withCommand("sh", "-c", EXIT_ON_TERM + "; " + SLEEP_FOREVER)
+                .endContainer().endSpec();
+    }
+
+    /** nginx on port 80 with its image's default command (nginx in the foreground). */
+    public static PodBuilder nginx(Images images, String name) {
+        return base(images, name, images.nginx(), "nginx")
+                .editSpec().editFirstContainer()
+                .withPorts(containerPort(Port.tcp(80)))
+                .endContainer().endSpec();
+    }
+
+    /** busybox: the minimal client, for probes that must work without netshoot's tools. */
+    public static PodBuilder busybox(Images images, String name) {
+        return base(images, name, images.busybox(), "busybox")
+                .editSpec().editFirstContainer()
+                .withCommand("sh", "-c", EXIT_ON_TERM + "; " + SLEEP_FOREVER)
+                .endContainer().endSpec();
+    }
+
+    /**
+     * Pins the pod to one node through required node affinity on {@code metadata.name} (as
+     * DaemonSets do) rather than {@code spec.nodeName}: the scheduler still runs, so taints,
+     * resources and "Unschedulable" are reported the normal way instead of the kubelet rejecting
+     * the pod, and the node's name is used exactly (the hostname label may differ from it).
+     */
+    public static PodBuilder onNode(PodBuilder builder, String nodeName) {
+        Objects.requireNonNull(nodeName, "nodeName");
+        return builder.editSpec()
+                .withNewAffinity().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .addNewNodeSelectorTerm()
+                .withMatchFields(new NodeSelectorRequirementBuilder()
+                        .withKey("metadata.name").withOperator("In").withValues(nodeName).build())
+                .endNodeSelectorTerm()
+                .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().endAffinity()
+                .endSpec();
+    }
+
+    /**
+     * The container port name a served port gets: its own name when it has one (NetworkPolicies
+     * may refer to it), else {@code serve-<n>-<proto>}, shortened to {@code srv-<n>-sctp} where
+     * that would exceed the 15 characters Kubernetes allows.
+     */
+    public static String portName(Port port) {
+        if (port.name() != null && !port.name().isBlank()) {
+            return port.name();
+        }
+        String proto = port.protocol().name().toLowerCase(Locale.ROOT);
+        String name = "serve-" + port.number() + "-" + proto;
+        return name.length() <= 15 ? name : "srv-" + port.number() + "-" + proto;
+    }
+
+    static String serverScript(List<Port> ports) {
+        List<String> lines = new ArrayList<>();
+        lines.add(EXIT_ON_TERM);
+        lines.add("trap 'echo \"netconform: a listener exited, stopping the pod\" >&2; exit 1' USR1");
+        for (Port port : ports) {
+            lines.add(listener(port));
+        }
+        lines.add("echo \"netconform: serving " + ports.stream().map(TestPods::label).collect(Collectors.joining(" ")) + "\"");
+        lines.add(SLEEP_FOREVER);
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static String listener(Port port) {
+        int n = port.number();
+        String what = label(port);
+        return switch (port.protocol()) {
+            case TCP -> "(socat TCP-LISTEN:" + n + ",fork,reuseaddr EXEC:cat; "
+                    + "echo \"" + what + " listener exited: $?\" >&2; kill -USR1 $$) &";
+            case UDP -> "(socat UDP-RECVFROM:" + n + ",fork EXEC:cat; "
+                    + "echo \"" + what + " listener exited: $?\" >&2; kill -USR1 $$) &";
+            case SCTP -> "(socat SCTP-LISTEN:" + n + ",fork,reuseaddr EXEC:cat "
+                    + "|| echo \"sctp unavailable: " + what + " not served\" >&2) &";
+        };
+    }
+
+    private static String label(Port port) {
+        return port.protocol().name().toLowerCase(Locale.ROOT) + "/" + port.number();
+    }
+
+    private static ContainerPort containerPort(Port port) {
+        return new ContainerPortBuilder()
+                .withName(portName(port))
+                .withContainerPort(port.number())
+                .withProtocol(port.protocol().name())
+                .build();
+    }
+
+    /** One listener per number and protocol; the first named variant keeps its name. */
+    private static List<Port> distinctTraffic(List<Port> ports) {
+        List<Port> result = new ArrayList<>();
+        for (Port port : ports) {
+            Objects.requireNonNull(port, "port");
+            int existing = -1;
+            for (int i = 0; i < result.size(); i++) {
+                if (result.get(i).sameTraffic(port)) {
+                    existing = i;
+                }
+            }
+            if (existing < 0) {
+                result.add(port);
+            } else if (result.get(existing).name() == null && port.name() != null) {
+                result.set(existing, port);
+            }
+        }
+        return result;
+    }
+
+    private static PodBuilder base(Images images, String name, String image, String kind) {
+        Objects.requireNonNull(images, "images");
+        Objects.requireNonNull(name, "name");
+        List<LocalObjectReference> secrets = images.pullSecrets().stream().map(LocalObjectReference::new).toList();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels(MANAGED_BY_LABEL, MANAGED_BY)
+                .addToLabels(KIND_LABEL, kind)
+                .endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .withTerminationGracePeriodSeconds(0L)
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withImagePullSecrets(secrets)
+                .addNewContainer()
+                .withName(CONTAINER)
+                .withImage(image)
+                .withImagePullPolicy("IfNotPresent")
+                .withNewSecurityContext().withNewCapabilities().addToAdd("NET_RAW").endCapabilities().endSecurityContext()
+                .endContainer()
+                .endSpec();
+    }
+}

@@ -1,0 +1,152 @@
+package io.netconform.exec;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ExecListener;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs commands in pods through the API server's exec websocket (what {@code kubectl exec} does).
+ *
+ * <p>The outcome is only {@link ExecResult.Status#COMPLETED} when the API server reported the
+ * command's exit status. A websocket that closes without one, a pod or container that is gone, a
+ * refused upgrade or any API error is a {@link ExecResult.Status#TRANSPORT_ERROR}, retried a bounded
+ * number of times; it never passes for a probe that saw a blocked connection.
+ */
+public final class KubernetesExecutor implements Executor {
+
+    private final KubernetesClient client;
+    private final Executor retrying;
+    private final AtomicInteger execCount = new AtomicInteger();
+
+    public KubernetesExecutor(KubernetesClient client) {
+        this(client, RetryingExecutor.DEFAULT_RETRIES, RetryingExecutor.DEFAULT_BACKOFF);
+    }
+
+    /** @param retries extra attempts after a transport error (0 = none) */
+    public KubernetesExecutor(KubernetesClient client, int retries, Duration backoff) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.retrying = new RetryingExecutor(this::execOnce, retries, backoff);
+    }
+
+    @Override
+    public ExecResult exec(PodRef pod, List<String> command, Duration timeout) {
+        return retrying.exec(pod, command, timeout);
+    }
+
+    /** Exec calls sent to the API server so far, retries included. */
+    public int execCount() {
+        return execCount.get();
+    }
+
+    private ExecResult execOnce(PodRef pod, List<String> command, Duration timeout) {
+        execCount.incrementAndGet();
+        long start = System.nanoTime();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicReference<Status> exitStatus = new AtomicReference<>();
+        AtomicReference<String> closed = new AtomicReference<>();
+        ExecWatch watch = null;
+        try {
+            watch = client.pods().inNamespace(pod.namespace()).withName(pod.pod()).inContainer(pod.container())
+                    .writingOutput(out)
+                    .writingError(err)
+                    .usingListener(new ExecListener() {
+                        @Override
+                        public void onExit(int code, Status status) {
+                            exitStatus.set(status);
+                        }
+
+                        @Override
+                        public void onClose(int code, String reason) {
+                            closed.set(code + (reason == null || reason.isEmpty() ? "" : " " + reason));
+                        }
+                    })
+                    .exec(command.toArray(String[]::new));
+            long remaining = timeout.toNanos() - (System.nanoTime() - start);
+            Integer exitCode = watch.exitCode().get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+            if (exitCode == null) {
+                return failed(ExecResult.Status.TRANSPORT_ERROR, pod,
+                        "no exit status: the exec websocket closed" + (closed.get() == null ? "" : " (" + closed.get() + ")")
+                                + " before the API server reported one", out, err, start);
+            }
+            if (exitCode < 0) {
+                Status status = exitStatus.get();
+                return failed(ExecResult.Status.TRANSPORT_ERROR, pod, "the API server reported no exit code"
+                        + (status == null ? "" : ": " + status.getReason() + " " + status.getMessage()), out, err, start);
+            }
+            return ExecResult.completed(exitCode, text(out), text(err), Duration.ofNanos(System.nanoTime() - start));
+        } catch (TimeoutException e) {
+            return failed(ExecResult.Status.TIMED_OUT, pod,
+                    "did not finish within " + timeout.toMillis() + " ms", out, err, start);
+        } catch (ExecutionException | CompletionException e) {
+            return failed(ExecResult.Status.TRANSPORT_ERROR, pod, describe(e.getCause()), out, err, start);
+        } catch (KubernetesClientException e) {
+            return failed(ExecResult.Status.TRANSPORT_ERROR, pod, describe(e), out, err, start);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(ExecResult.Status.TRANSPORT_ERROR, pod, "interrupted while waiting", out, err, start);
+        } finally {
+            if (watch != null) {
+                // Also ends a timed-out exec's websocket; the process in the container may outlive it.
+                watch.close();
+            }
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException || cause instanceof ExecutionException) {
+            cause = cause.getCause() == null ? cause : cause.getCause();
+            if (cause == failure) {
+                break;
+            }
+        }
+        if (cause instanceof KubernetesClientException k) {
+            if (k.getCode() == 404) {
+                return "pod not found (HTTP 404): " + message(k);
+            }
+            if (k.getCode() > 0) {
+                return "API error (HTTP " + k.getCode() + "): " + message(k);
+            }
+            if (k.getMessage() != null && k.getMessage().contains("not found")) {
+                return "pod not found: " + message(k);
+            }
+            return message(k);
+        }
+        return cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    private static String message(KubernetesClientException e) {
+        if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+            return e.getStatus().getMessage();
+        }
+        return e.getCause() != null && e.getCause().getMessage() != null && e.getMessage() != null
+                && !e.getMessage().contains(e.getCause().getMessage())
+                ? e.getMessage() + ": " + e.getCause().getMessage()
+                : String.valueOf(e.getMessage());
+    }
+
+    private static ExecResult failed(ExecResult.Status status, PodRef pod, String why,
+                                     ByteArrayOutputStream out, ByteArrayOutputStream err, long start) {
+        return ExecResult.failed(status, "exec into " + pod + " (container " + pod.container() + ") failed: " + why,
+                text(out), text(err), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static String text(ByteArrayOutputStream stream) {
+        return stream.toString(StandardCharsets.UTF_8);
+    }
+}
