@@ -47,7 +47,8 @@ public final class AllureResults {
         writeCategories(dir);
         System.setProperty(RESULTS_DIRECTORY_PROPERTY, dir.toAbsolutePath().toString());
         // the default lifecycle reads the property once, at first use; a fresh one makes the order irrelevant
-        Allure.setLifecycle(new AllureLifecycle(new FileSystemResultsWriter(dir.toAbsolutePath())));
+        Allure.setLifecycle(new AllureLifecycle(
+                new RedactingResultsWriter(new FileSystemResultsWriter(dir.toAbsolutePath()))));
         return dir;
     }
 
@@ -88,7 +89,7 @@ public final class AllureResults {
      * when {@code env} shows a CI system: GitHub Actions, GitLab CI, Jenkins or a generic {@code CI=true}.
      */
     public static Optional<Path> writeExecutor(Path dir, Map<String, String> env) {
-        return executor(env).map(executor -> writeFile(dir.resolve("executor.json"), Json.write(executor)));
+        return executor(env).map(executor -> writeFile(dir.resolve("executor.json"), Json.writeRedacted(executor)));
     }
 
     /** What {@code executor.json} holds; {@code reportUrl} comes from {@code NETCONFORM_REPORT_URL}. */

@@ -81,8 +81,9 @@ public final class Report {
         attach(name, "text/yaml", ".yaml", yaml);
     }
 
+    /** {@code json} is redacted string by string when it parses (see {@link Redactor}), as text otherwise. */
     public static void attachJson(String name, String json) {
-        attach(name, "application/json", ".json", json);
+        attach(name, "application/json", ".json", json == null ? null : Json.redactJsonText(json));
     }
 
     public static void attachHtml(String name, String html) {

@@ -164,7 +164,7 @@ public record Summary(
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            Files.writeString(file, Redactor.redact(Json.write(this)), StandardCharsets.UTF_8);
+            Files.writeString(file, Json.writeRedacted(this), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot write summary to " + file, e);
         }
