@@ -1,0 +1,67 @@
+package io.netconform.report;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The kinds of failure a conformance run distinguishes. Suites put {@link #marker()} into their
+ * failure messages (via {@link #tag(String)}); the Allure categories, the run summary and the
+ * console table sort failures by that marker, so "policy not enforced" and "image pull failed"
+ * never land in the same bucket.
+ */
+public enum FailureKind {
+    POLICY_NOT_ENFORCED("[policy-not-enforced]", "Policy not enforced", ""),
+    UNEXPECTED_DROP("[unexpected-drop]", "Unexpected drop", ""),
+    UNEXPECTED_ALLOW("[unexpected-allow]", "Unexpected allow", ""),
+    MTU("[mtu]", "MTU / PMTU black hole", ""),
+    DNS("[dns]", "DNS failure", ""),
+    /** Not a network verdict: the harness could not get as far as probing. */
+    INFRA("[infra]", "Infrastructure",
+            "|ImagePullBackOff|ErrImagePull|admission webhook|violates PodSecurity|exec transport|TRANSPORT_ERROR"
+                    + "|KubernetesClientException|Failure executing");
+
+    private final String marker;
+    private final String title;
+    private final Pattern pattern;
+
+    FailureKind(String marker, String title, String alsoMatches) {
+        this.marker = marker;
+        this.title = title;
+        this.pattern = Pattern.compile("(?s).*(?:" + Pattern.quote(marker) + alsoMatches + ").*");
+    }
+
+    /** The tag a failure message carries, e.g. {@code [unexpected-drop]}. */
+    public String marker() {
+        return marker;
+    }
+
+    /** The Allure category name. */
+    public String title() {
+        return title;
+    }
+
+    /** The whole-message regex Allure's categories use (Java syntax, DOTALL); {@link #classify} uses the same. */
+    public String messageRegex() {
+        return pattern.pattern();
+    }
+
+    /** {@code message} prefixed with this kind's marker, for assertion messages. */
+    public String tag(String message) {
+        return marker + " " + message;
+    }
+
+    /** The first kind whose marker (or infrastructure symptom) appears in {@code message}. */
+    public static Optional<FailureKind> classify(String message) {
+        if (message == null) {
+            return Optional.empty();
+        }
+        // markers win over symptoms: "[unexpected-drop] ... TRANSPORT_ERROR on retry" is still a drop
+        for (FailureKind kind : values()) {
+            if (message.contains(kind.marker)) {
+                return Optional.of(kind);
+            }
+        }
+        return Arrays.stream(values()).filter(k -> k.pattern.matcher(message).matches()).findFirst();
+    }
+}
