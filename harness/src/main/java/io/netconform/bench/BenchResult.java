@@ -10,11 +10,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The benchmark figures of one cluster, as written to {@code reports/bench/<cluster>-<timestamp>.json}.
@@ -56,7 +57,8 @@ public record BenchResult(String schema, ClusterFacts cluster, Map<String, Strin
     public BenchResult {
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(cluster, "cluster");
-        cni = cni == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(cni));
+        // sorted: the same profile always serialises the same way, so result files diff cleanly
+        cni = cni == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(cni));
         paths = paths == null ? List.of() : List.copyOf(paths);
         hostNetworkRatios = hostNetworkRatios == null ? List.of() : List.copyOf(hostNetworkRatios);
         missing = missing == null ? List.of() : List.copyOf(missing);

@@ -10,7 +10,11 @@ public enum Metric {
     TCP_RETRANSMITS("TCP retransmits per run", "segments", false),
     UDP_THROUGHPUT("UDP throughput at target rate", "Mbit/s", true),
     UDP_JITTER("UDP jitter", "ms", false),
-    UDP_LOSS("UDP loss", "%", false);
+    UDP_LOSS("UDP loss", "%", false),
+    /** Applying a NetworkPolicy until traffic obeys it; measured by the policy suites, not by {@link Benchmark}. */
+    POLICY_ENFORCEMENT("policy enforcement latency", "ms", false),
+    /** Pod creation until its first successful probe; measured by the cluster package, not by {@link Benchmark}. */
+    POD_NETWORK_READY("pod start to network ready", "ms", false);
 
     private final String label;
     private final String unit;
