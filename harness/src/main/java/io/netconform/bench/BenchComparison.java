@@ -194,7 +194,8 @@ public final class BenchComparison {
                 .filter(m -> path.placement() == BenchPath.Placement.CROSS_NODE && m.what().startsWith("cross-node")
                         || m.what().contains(path.key()))
                 .map(BenchResult.Missing::reason).collect(Collectors.joining("; "));
-        return "not measured" + (reasons.isEmpty() ? "" : ": " + reasons);
+        // the reason is spelled out once, in the clusters table, not in every row
+        return reasons.isEmpty() ? "not measured" : "not measured (see \"not measured\" above)";
     }
 
     private static List<Cell> mark(Metric metric, List<Cell> cells) {
@@ -293,7 +294,7 @@ public final class BenchComparison {
 
     private static Text cellText(Cell c) {
         if (c.stats() == null) {
-            return new Text("✗ " + c.error(), false, "failed");
+            return new Text(c.error().startsWith("not measured") ? "— " + c.error() : "✗ " + c.error(), false, "failed");
         }
         StringBuilder text = new StringBuilder(Numbers.meanAndInterval(c.stats()));
         if (c.beyondCi()) {
@@ -382,11 +383,11 @@ public final class BenchComparison {
             return "not tested";
         }
         if (statuses.stream().allMatch(s -> s.startsWith("PASS"))) {
-            return "yes (" + statuses.size() + " checks passed)";
+            return "yes (" + statuses.size() + " SCTP check(s) passed)";
         }
         if (statuses.stream().anyMatch(s -> s.startsWith("FAIL") || s.equals("BROKEN"))) {
             return "no (" + statuses.stream().filter(s -> s.startsWith("FAIL") || s.equals("BROKEN")).count()
-                    + " of " + statuses.size() + " checks failed)";
+                    + " of " + statuses.size() + " SCTP check(s) failed)";
         }
         return String.join(", ", statuses);
     }
