@@ -87,13 +87,13 @@ public final class NetnsExecutor implements Executor {
             try {
                 finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
-                destroyTree(process.toHandle());
+                Processes.destroyTree(process.toHandle());
                 Thread.currentThread().interrupt();
                 return ExecResult.failed(ExecResult.Status.TRANSPORT_ERROR, "interrupted while running " + line(argv),
                         read(out), read(err), elapsed(start));
             }
             if (!finished) {
-                destroyTree(process.toHandle());
+                Processes.destroyTree(process.toHandle());
                 return ExecResult.failed(ExecResult.Status.TIMED_OUT,
                         "no exit within " + timeout.toMillis() + " ms: " + line(argv), read(out), read(err), elapsed(start));
             }
@@ -104,20 +104,6 @@ public final class NetnsExecutor implements Executor {
         } finally {
             deleteQuietly(out);
             deleteQuietly(err);
-        }
-    }
-
-    /** Kills a process and everything it started, children first so none is re-parented and missed. */
-    static void destroyTree(ProcessHandle root) {
-        List<ProcessHandle> all = new ArrayList<>(root.descendants().toList());
-        all.add(root);
-        all.forEach(ProcessHandle::destroy);
-        for (ProcessHandle handle : all) {
-            try {
-                handle.onExit().get(1, TimeUnit.SECONDS);
-            } catch (Exception stillAlive) {
-                handle.destroyForcibly();
-            }
         }
     }
 

@@ -327,9 +327,7 @@ public final class ProbeLab implements AutoCloseable {
         // Cleanup must run to the end even when the test thread was interrupted.
         boolean interrupted = Thread.interrupted();
         List<String> problems = new ArrayList<>();
-        for (int i = daemons.size() - 1; i >= 0; i--) {
-            NetnsExecutor.destroyTree(daemons.get(i).process().toHandle());
-        }
+        Processes.destroyTrees(daemons.stream().map(d -> d.process().toHandle()).toList());
         for (String ns : netnsByRole.values()) {
             if (Files.exists(Path.of("/run/netns", ns))) {
                 removeNamespace(ns, problems);
@@ -337,7 +335,7 @@ public final class ProbeLab implements AutoCloseable {
             deleteTree(NETNS_ETC.resolve(ns), problems);
         }
         deleteTree(workDir, problems);
-        daemons.stream().filter(d -> d.process().isAlive())
+        daemons.stream().filter(d -> Processes.isRunning(d.process().pid()))
                 .forEach(d -> problems.add(d.what() + " (pid " + d.process().pid() + ") is still running"));
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -357,8 +355,8 @@ public final class ProbeLab implements AutoCloseable {
     /** Kills whatever still runs in {@code ns} (a probe a test left behind), then deletes it. */
     private static void removeNamespace(String ns, List<String> problems) {
         ExecResult pids = NetnsExecutor.run(List.of("ip", "netns", "pids", ns), HOST_TIMEOUT);
-        pids.stdout().lines().filter(l -> l.matches("\\d+"))
-                .forEach(pid -> ProcessHandle.of(Long.parseLong(pid)).ifPresent(NetnsExecutor::destroyTree));
+        Processes.destroyTrees(pids.stdout().lines().filter(l -> l.matches("\\d+"))
+                .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)).stream()).toList());
         ExecResult del = NetnsExecutor.run(List.of("ip", "netns", "del", ns), HOST_TIMEOUT);
         if (!del.completed() || del.exitCode() != 0) {
             problems.add("ip netns del " + ns + ": " + del + " " + del.output().strip());
