@@ -1,0 +1,380 @@
+package io.netconform.junit;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.netconform.cluster.PodReadiness;
+import io.netconform.cluster.TestPods;
+import io.netconform.cni.CniProfile;
+import io.netconform.exec.PodRef;
+import io.netconform.policy.PodId;
+import io.netconform.policy.PolicyFiles;
+import io.netconform.policy.PolicyOracle;
+import io.netconform.policy.Port;
+import io.netconform.policy.Prediction;
+import io.netconform.policy.Reachability;
+import io.netconform.policy.Topology;
+import io.netconform.probe.BatchProber;
+import io.netconform.probe.Probe;
+import io.netconform.probe.ProbeRequest;
+import io.netconform.probe.ProbeResult;
+import io.netconform.probe.Verdict;
+import io.netconform.probe.Verification;
+import io.netconform.report.FailureKind;
+import io.netconform.report.Report;
+import io.netconform.report.Summary;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What one test does on the cluster: deploy a topology, apply policies, probe, and verify — and, when the test
+ * ends, remove what it created. Suites receive one as a parameter from {@link ConformanceExtension}.
+ */
+public final class Scenario implements AutoCloseable {
+
+    private final Run run;
+    private final String testName;
+    private final List<String> createdNamespaces = new ArrayList<>();
+    private final Map<String, String> realNamespace = new LinkedHashMap<>();
+    private final Map<PodId, PodRef> pods = new LinkedHashMap<>();
+    private final Map<String, NetworkPolicy> applied = new LinkedHashMap<>();
+    private final BatchProber prober;
+    private Topology topology;
+
+    Scenario(Run run, String testName) {
+        this.run = run;
+        this.testName = testName;
+        this.prober = new BatchProber(run.executor(), run.config().probeTimeout());
+    }
+
+    public Run run() {
+        return run;
+    }
+
+    public CniProfile cni() {
+        return run.cni();
+    }
+
+    public Fleet fleet() {
+        return run.fleet();
+    }
+
+    public BatchProber prober() {
+        return prober;
+    }
+
+    public java.time.Duration probeTimeout() {
+        return run.config().probeTimeout();
+    }
+
+    /** The deployed topology, with the pods' IPs. */
+    public Topology topology() {
+        if (topology == null) {
+            throw new IllegalStateException("deploy(topology) first");
+        }
+        return topology;
+    }
+
+    // ---- topology: namespaces and pods ----
+
+    /**
+     * Creates one run-scoped namespace per logical namespace (labelled with the topology's labels, so fixtures
+     * select them without templating) and one server pod per topology pod, spread over the sampled nodes, and
+     * waits until all are ready. Pods serve every port of the topology and can probe as clients.
+     */
+    public Scenario deploy(Topology wanted) {
+        Report.step("deploy " + wanted.podIds().size() + " pods in " + wanted.namespaces().size() + " namespaces", () -> {
+            KubernetesClient client = run.cluster().client();
+            for (String ns : wanted.namespaces()) {
+                String real = run.namespaces().create(ns, testName, wanted.namespaceLabels(ns));
+                createdNamespaces.add(real);
+                realNamespace.put(ns, real);
+            }
+            List<String> nodes = run.placement().nodes();
+            Map<String, List<String>> byNamespace = new LinkedHashMap<>();
+            int i = 0;
+            for (Topology.Pod pod : wanted.pods()) {
+                String ns = realNamespace.get(pod.id().namespace());
+                String name = pod.id().name();
+                Pod spec = TestPods.onNode(TestPods.netshootServer(run.images(), name, pod.ports())
+                        .editMetadata().addToLabels(pod.labels()).endMetadata(), nodes.get(i++ % nodes.size())).build();
+                PodReadiness.create(client, ns, spec);
+                byNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).add(name);
+            }
+            Topology withIps = wanted;
+            for (Map.Entry<String, List<String>> e : byNamespace.entrySet()) {
+                for (Pod ready : PodReadiness.awaitReady(client, e.getKey(), e.getValue(), run.config().podReadyTimeout())) {
+                    PodId id = new PodId(logical(e.getKey()), ready.getMetadata().getName());
+                    pods.put(id, new PodRef(e.getKey(), ready.getMetadata().getName(), Fleet.CONTAINER));
+                    List<String> ips = ready.getStatus().getPodIPs() == null || ready.getStatus().getPodIPs().isEmpty()
+                            ? List.of(ready.getStatus().getPodIP())
+                            : ready.getStatus().getPodIPs().stream().map(ip -> ip.getIp()).toList();
+                    withIps = withIps.withIp(id.toString(), ips.toArray(String[]::new));
+                }
+            }
+            topology = withIps;
+            Report.attachText("pod placement", pods.values().stream().map(PodRef::toString)
+                    .collect(Collectors.joining("\n")));
+        });
+        return this;
+    }
+
+    private String logical(String real) {
+        return realNamespace.entrySet().stream().filter(e -> e.getValue().equals(real)).map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
+    }
+
+    public PodRef pod(String podId) {
+        PodRef ref = pods.get(PodId.of(podId));
+        if (ref == null) {
+            throw new IllegalArgumentException("no deployed pod '" + podId + "'; deployed: " + pods.keySet());
+        }
+        return ref;
+    }
+
+    // ---- policies ----
+
+    /**
+     * Applies the NetworkPolicies of a fixture under {@code policies/} (a multi-document YAML file). Fixtures name
+     * logical namespaces; they are mapped to this run's real ones, including {@code kubernetes.io/metadata.name}
+     * selectors, so the same file serves the oracle and the cluster.
+     */
+    public Scenario apply(String fixture) {
+        List<NetworkPolicy> policies = PolicyFiles.load(fixture(fixture));
+        Report.step("apply " + fixture, () -> {
+            Report.attachYaml(fixture, policies.stream().map(Serialization::asYaml).collect(Collectors.joining("---\n")));
+            policies.forEach(this::apply);
+        });
+        return this;
+    }
+
+    /** Applies (creates or replaces) one policy given in logical namespaces. */
+    public Scenario apply(NetworkPolicy policy) {
+        String ns = policy.getMetadata().getNamespace();
+        if (ns == null || !realNamespace.containsKey(ns)) {
+            throw new IllegalArgumentException("policy " + policy.getMetadata().getName() + " names namespace '" + ns
+                    + "', which is not a namespace of the deployed topology " + realNamespace.keySet());
+        }
+        run.cluster().client().network().v1().networkPolicies().inNamespace(realNamespace.get(ns))
+                .resource(onCluster(policy)).createOr(p -> p.update());
+        applied.put(ns + "/" + policy.getMetadata().getName(), policy);
+        return this;
+    }
+
+    /** Removes a policy applied earlier, named {@code namespace/name} in logical terms. */
+    public Scenario remove(String policyId) {
+        NetworkPolicy policy = applied.remove(policyId);
+        if (policy == null) {
+            throw new IllegalArgumentException("no applied policy " + policyId + "; applied: " + applied.keySet());
+        }
+        run.cluster().client().network().v1().networkPolicies()
+                .inNamespace(realNamespace.get(policy.getMetadata().getNamespace()))
+                .withName(policy.getMetadata().getName()).delete();
+        return this;
+    }
+
+    public List<NetworkPolicy> appliedPolicies() {
+        return List.copyOf(applied.values());
+    }
+
+    private NetworkPolicy onCluster(NetworkPolicy logicalPolicy) {
+        NetworkPolicy p = new NetworkPolicyBuilder(logicalPolicy).build();
+        p.getMetadata().setNamespace(realNamespace.get(logicalPolicy.getMetadata().getNamespace()));
+        p.getMetadata().setResourceVersion(null);
+        if (p.getSpec().getIngress() != null) {
+            p.getSpec().getIngress().forEach(r -> mapPeers(r.getFrom()));
+        }
+        if (p.getSpec().getEgress() != null) {
+            p.getSpec().getEgress().forEach(r -> mapPeers(r.getTo()));
+        }
+        return p;
+    }
+
+    /** kubernetes.io/metadata.name is set by the API server to the real name, so selectors on it must use real names. */
+    private void mapPeers(List<NetworkPolicyPeer> peers) {
+        if (peers == null) {
+            return;
+        }
+        for (NetworkPolicyPeer peer : peers) {
+            LabelSelector sel = peer.getNamespaceSelector();
+            if (sel == null) {
+                continue;
+            }
+            if (sel.getMatchLabels() != null) {
+                sel.getMatchLabels().computeIfPresent("kubernetes.io/metadata.name", (k, v) -> realNamespace.getOrDefault(v, v));
+            }
+            if (sel.getMatchExpressions() != null) {
+                for (LabelSelectorRequirement req : sel.getMatchExpressions()) {
+                    if ("kubernetes.io/metadata.name".equals(req.getKey()) && req.getValues() != null) {
+                        req.setValues(req.getValues().stream().map(v -> realNamespace.getOrDefault(v, v)).toList());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Finds a fixture: the policies/ directory next to the working directory, else the copy inside the jar. */
+    static Path fixture(String name) {
+        String dir = System.getProperty("netconform.policies");
+        Path onDisk = Path.of(dir == null ? "policies" : dir).resolve(name);
+        if (Files.exists(onDisk)) {
+            return onDisk;
+        }
+        URL url = Scenario.class.getResource("/policies/" + name);
+        if (url == null) {
+            throw new IllegalArgumentException("no policy fixture '" + name + "' in " + onDisk.toAbsolutePath().getParent()
+                    + " or in the jar's policies/");
+        }
+        try {
+            URI uri = url.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                try {
+                    FileSystems.getFileSystem(uri);
+                } catch (FileSystemNotFoundException e) {
+                    FileSystems.newFileSystem(uri, Map.of());
+                }
+            }
+            return Path.of(uri);
+        } catch (URISyntaxException | IOException e) {
+            throw new IllegalStateException("cannot read policy fixture " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- probing and verification ----
+
+    /** Runs one probe in its own exec. */
+    public ProbeResult probe(PodRef from, Probe probe) {
+        return probe.run(run.executor(), from);
+    }
+
+    /**
+     * Checks the cluster against an expectation for one port: first that the oracle predicts the same (otherwise the
+     * case or the oracle is wrong — a harness bug), then probes every pair in one exec per source pod, re-probing
+     * pairs that differ until the converge timeout, and fails with grids, reasons and reproduce lines.
+     */
+    public Verification verify(Port port, Reachability expected) {
+        Topology t = topology();
+        PolicyOracle oracle = PolicyOracle.of(t, appliedPolicies());
+        Reachability predicted = oracle.reachability(port);
+        if (!expected.diff(predicted).isEmpty()) {
+            throw new AssertionError("[harness] the case's expectation and the policy oracle disagree on " + port
+                    + " — fix the case or the oracle before blaming the CNI\n"
+                    + Reachability.report(expected, predicted, pair -> oracle.predict(pair.from(), pair.to(), port).why(), null));
+        }
+        List<ProbeRequest> requests = new ArrayList<>();
+        Map<String, Boolean> expectAllowed = new LinkedHashMap<>();
+        Map<String, Reachability.Pair> pairsByKey = new LinkedHashMap<>();
+        for (Reachability.Pair pair : expected.pairs()) {
+            String ip = t.pod(pair.to()).ips().get(0);
+            String key = pair.toString();
+            requests.add(new ProbeRequest(key, pods.get(pair.from()), Probe.port(ip, port, probeTimeout()), pair.to().toString()));
+            expectAllowed.put(key, expected.get(pair.from(), pair.to()) == Reachability.State.ALLOWED);
+            pairsByKey.put(key, pair);
+        }
+        Verification v = Report.step("probe " + requests.size() + " pairs on " + port,
+                () -> prober.verify(requests, expectAllowed, run.config().convergeTimeout()));
+        Reachability observed = Reachability.unknown(t, port);
+        v.observed().forEach((key, result) -> {
+            Reachability.Pair pair = pairsByKey.get(key);
+            if (result.verdict() != Verdict.ERROR) {
+                observed.set(pair.from(), pair.to(), result.verdict().allowed()
+                        ? Reachability.State.ALLOWED : Reachability.State.BLOCKED);
+            }
+        });
+        record(port, expected, observed, v);
+        if (!v.errors().isEmpty()) {
+            throw new AssertionError(FailureKind.INFRA.marker() + " " + v.errors().size() + " of " + requests.size()
+                    + " probes could not observe on " + port + " (exec or tool errors, not network verdicts)\n"
+                    + v.describeFailures());
+        }
+        if (!v.mismatches().isEmpty()) {
+            boolean unexpectedAllow = v.mismatches().stream().anyMatch(k -> !expectAllowed.get(k));
+            FailureKind kind = unexpectedAllow ? FailureKind.UNEXPECTED_ALLOW : FailureKind.UNEXPECTED_DROP;
+            throw new AssertionError(kind.marker() + " " + testName + ": "
+                    + Reachability.report(expected, observed,
+                    pair -> oracle.predict(pair.from(), pair.to(), port).why(),
+                    pair -> v.observed().get(pair.toString()).detail(),
+                    pair -> v.requests().get(pair.toString()).reproduce())
+                    + "\n(cni: " + cni().name() + ", waited " + run.config().convergeTimeout().toSeconds() + " s)");
+        }
+        return v;
+    }
+
+    private void record(Port port, Reachability expected, Reachability observed, Verification v) {
+        List<String> ids = expected.topology().podIds().stream().map(PodId::toString).toList();
+        Report.attachHtml("reachability " + port, Report.gridHtml("expected " + port, ids, ids,
+                (f, to) -> cell(expected, f, to), (f, to) -> false)
+                + Report.gridHtml("observed " + port, ids, ids, (f, to) -> cell(observed, f, to),
+                (f, to) -> !f.equals(to) && expected.get(f, to) != observed.get(f, to)));
+        run.summary().reachability(new Summary.Matrix(suite(), testName, port.number(), port.protocol().name(),
+                "IPv4", ids, ids, grid(expected, ids), grid(observed, ids),
+                v.convergedAfter().map(java.time.Duration::toMillis).orElse(null)));
+    }
+
+    private static String cell(Reachability r, String from, String to) {
+        if (from.equals(to)) {
+            return "-";
+        }
+        return switch (r.get(from, to)) {
+            case ALLOWED -> ".";
+            case BLOCKED -> "X";
+            default -> "?";
+        };
+    }
+
+    private static List<List<String>> grid(Reachability r, List<String> ids) {
+        return ids.stream().map(f -> ids.stream().map(to -> cell(r, f, to)).toList()).toList();
+    }
+
+    private String suite() {
+        int dot = testName.indexOf('.');
+        return dot < 0 ? testName : testName.substring(0, dot);
+    }
+
+    /** Fails unless the probe saw {@code expected}; the message names what was expected, seen, why, and how to repeat it. */
+    public ProbeResult expect(ProbeResult result, Verdict expected, String what, FailureKind kind) {
+        if (result.verdict() == Verdict.ERROR && expected != Verdict.ERROR) {
+            throw new AssertionError(FailureKind.INFRA.marker() + " " + what + ": could not observe (" + result.detail()
+                    + ")\n  reproduce: " + result.reproduce() + "\n  output: " + result.output().strip());
+        }
+        if (result.verdict() != expected) {
+            throw new AssertionError(kind.marker() + " " + what + ": expected " + expected + ", got " + result.verdict()
+                    + " (" + result.detail() + ")\n  reproduce: " + result.reproduce()
+                    + (result.output().isBlank() ? "" : "\n  output: " + result.output().strip()));
+        }
+        return result;
+    }
+
+    public String why(Prediction prediction) {
+        return prediction.why();
+    }
+
+    @Override
+    public void close() {
+        // fire the deletes now and let the run wait for them at its end: namespace deletion takes ~1 min on some clusters
+        for (String ns : createdNamespaces) {
+            try {
+                run.namespaces().delete(ns);
+            } catch (RuntimeException e) {
+                run.say("WARNING: could not delete namespace " + ns + ": " + e.getMessage());
+            }
+        }
+    }
+}
