@@ -86,7 +86,12 @@ public final class RunNamespaces implements AutoCloseable {
      * @return the real namespace name
      */
     public synchronized String create(String logicalName, String testName, Map<String, String> extraLabels) {
-        String name = namespaceName(run, logicalName);
+        // several tests of one run may use the same logical names; earlier namespaces may still be terminating
+        String base = namespaceName(run, logicalName);
+        String name = base;
+        for (int n = 2; live.contains(name) || deleting.contains(name); n++) {
+            name = namespaceName(run, logicalName + "-" + n);
+        }
         Map<String, String> labels = new LinkedHashMap<>(extraLabels == null ? Map.of() : extraLabels);
         labels.remove(METADATA_NAME);
         labels.putAll(POD_SECURITY);

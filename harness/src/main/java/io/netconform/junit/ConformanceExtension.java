@@ -48,7 +48,7 @@ public final class ConformanceExtension implements ParameterResolver, BeforeEach
                 || context.getTestClass().map(c -> AnnotationSupport.isAnnotated(c, RequiresPolicyEnforcement.class))
                 .orElse(false);
         if (policy) {
-            PolicyEnforcement.Decision decision = run.policyEnforcement().decide();
+            EnforcementCheck.Decision decision = run.policyEnforcement().decide();
             if (!decision.enforced()) {
                 if (run.config().requirePolicy()) {
                     throw new AssertionError("[policy-not-enforced] --require-policy was given, but " + decision.reason());

@@ -10,8 +10,11 @@ import io.netconform.cni.CniDetector;
 import io.netconform.cni.CniProfile;
 import io.netconform.exec.Executor;
 import io.netconform.exec.KubernetesExecutor;
+import io.netconform.report.Summary;
+import io.netconform.report.SummaryRecorder;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +40,8 @@ public final class Run implements AutoCloseable {
     private final KubernetesExecutor executor;
     private final Placement placement;
     private final Consumer<String> console;
-    private final PolicyEnforcement policyEnforcement;
+    private final EnforcementCheck policyEnforcement;
+    private final SummaryRecorder summary;
     private Fleet fleet;
     private volatile RuntimeException fatal;
 
@@ -51,7 +55,11 @@ public final class Run implements AutoCloseable {
         this.placement = Placement.choose(cluster.client().nodes().list().getItems(), config.maxNodePairs());
         this.namespaces = new RunNamespaces(cluster.client(), id, config.namespaceTtl());
         this.executor = new KubernetesExecutor(cluster.client());
-        this.policyEnforcement = new PolicyEnforcement(this);
+        this.policyEnforcement = new EnforcementCheck(this);
+        this.summary = new SummaryRecorder(id.value(), harnessVersion());
+        summary.cni(cni.asMap());
+        summary.cluster(new Summary.Cluster(cluster.serverUrl(), cluster.kubernetesVersion(), cluster.distribution(),
+                placement.nodes().size(), List.copyOf(cni.ipFamilies())));
     }
 
     /** Connects to the cluster the config names and detects the CNI; throws ClusterException when it cannot. */
@@ -156,7 +164,17 @@ public final class Run implements AutoCloseable {
         return fleet;
     }
 
-    public PolicyEnforcement policyEnforcement() {
+    /** What the run's report will say; suites add their findings. */
+    public SummaryRecorder summary() {
+        return summary;
+    }
+
+    public static String harnessVersion() {
+        String v = Run.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    public EnforcementCheck policyEnforcement() {
         return policyEnforcement;
     }
 
