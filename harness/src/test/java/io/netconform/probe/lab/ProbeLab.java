@@ -98,6 +98,8 @@ public final class ProbeLab implements AutoCloseable {
     private final Path workDir;
     private final Map<String, String> netnsByRole = new LinkedHashMap<>();
     private final List<Daemon> daemons = new ArrayList<>();
+    /** Only what this lab created is deleted, so a failed set-up can never remove another lab's namespace. */
+    private final List<String> created = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
     private final NetnsExecutor executor;
@@ -191,6 +193,7 @@ public final class ProbeLab implements AutoCloseable {
     private void buildNetwork() {
         netnsByRole.values().forEach(ns -> {
             host("ip", "netns", "add", ns);
+            created.add(ns);
             ip(ns, "link", "set", "lo", "up");
         });
         String n1 = netnsByRole.get("n1");
@@ -327,7 +330,8 @@ public final class ProbeLab implements AutoCloseable {
      * a shutdown hook; throws if something could not be removed, so a leak fails the test run loudly.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        // synchronized: a shutdown hook arriving during close() waits for it instead of letting the JVM exit mid-way
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -336,7 +340,7 @@ public final class ProbeLab implements AutoCloseable {
         boolean interrupted = Thread.interrupted();
         List<String> problems = new ArrayList<>();
         Processes.destroyTrees(daemons.stream().map(d -> d.process().toHandle()).toList());
-        for (String ns : netnsByRole.values()) {
+        for (String ns : created) {
             if (Files.exists(Path.of("/run/netns", ns))) {
                 removeNamespace(ns, problems);
             }
