@@ -17,7 +17,7 @@ final class LabInChildJvm {
     public static void main(String[] args) throws InterruptedException {
         ProbeLab lab = ProbeLab.start();
         System.out.println(READY + " " + lab.name() + " "
-                + lab.serverPids().stream().map(String::valueOf).collect(Collectors.joining(",")));
+                + lab.serverPids().stream().map(String::valueOf).collect(Collectors.joining(",")) + " " + lab.workDir());
         System.out.flush();
         if (args.length > 0 && args[0].equals("hang")) {
             Thread.sleep(120_000);

@@ -75,7 +75,10 @@ public final class ProbeLab implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProbeLab.class);
     private static final String PREFIX = "ncl-";
-    private static final Pattern LAB_NETNS = Pattern.compile("ncl-(\\d+)-[0-9a-f]{6}-[a-z0-9]+");
+    /** A lab's name, which also names its namespaces (name-role) and its work directory under the temp dir. */
+    private static final Pattern LAB_NAME = Pattern.compile("ncl-(\\d+)-[0-9a-f]{6}");
+    private static final Pattern LAB_NETNS = Pattern.compile(LAB_NAME.pattern() + "-[a-z0-9]+");
+    private static final Path TMP = Path.of(System.getProperty("java.io.tmpdir"));
     private static final Duration HOST_TIMEOUT = Duration.ofSeconds(10);
     private static final Path NETNS_ETC = Path.of("/etc/netns");
 
@@ -95,6 +98,8 @@ public final class ProbeLab implements AutoCloseable {
     private final Path workDir;
     private final Map<String, String> netnsByRole = new LinkedHashMap<>();
     private final List<Daemon> daemons = new ArrayList<>();
+    /** Only what this lab created is deleted, so a failed set-up can never remove another lab's namespace. */
+    private final List<String> created = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
     private final NetnsExecutor executor;
@@ -123,7 +128,7 @@ public final class ProbeLab implements AutoCloseable {
         String name = PREFIX + ProcessHandle.current().pid() + "-" + randomHex();
         ProbeLab lab;
         try {
-            lab = new ProbeLab(name, Files.createTempDirectory(name));
+            lab = new ProbeLab(name, Files.createDirectory(TMP.resolve(name)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a work directory for probe lab " + name, e);
         }
@@ -171,6 +176,11 @@ public final class ProbeLab implements AutoCloseable {
         return daemons.stream().map(d -> d.process().pid()).toList();
     }
 
+    /** Configs and logs of the lab's servers; removed by {@link #close()}. */
+    Path workDir() {
+        return workDir;
+    }
+
     public Duration setupTime() {
         return setupTime;
     }
@@ -183,6 +193,7 @@ public final class ProbeLab implements AutoCloseable {
     private void buildNetwork() {
         netnsByRole.values().forEach(ns -> {
             host("ip", "netns", "add", ns);
+            created.add(ns);
             ip(ns, "link", "set", "lo", "up");
         });
         String n1 = netnsByRole.get("n1");
@@ -319,7 +330,8 @@ public final class ProbeLab implements AutoCloseable {
      * a shutdown hook; throws if something could not be removed, so a leak fails the test run loudly.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        // synchronized: a shutdown hook arriving during close() waits for it instead of letting the JVM exit mid-way
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -328,7 +340,7 @@ public final class ProbeLab implements AutoCloseable {
         boolean interrupted = Thread.interrupted();
         List<String> problems = new ArrayList<>();
         Processes.destroyTrees(daemons.stream().map(d -> d.process().toHandle()).toList());
-        for (String ns : netnsByRole.values()) {
+        for (String ns : created) {
             if (Files.exists(Path.of("/run/netns", ns))) {
                 removeNamespace(ns, problems);
             }
@@ -368,20 +380,30 @@ public final class ProbeLab implements AutoCloseable {
      * the name tells whose lab it is; labs of live JVMs, including concurrent test runs, are left alone.
      */
     private static void sweepAbandoned() {
-        String[] entries = Path.of("/run/netns").toFile().list();
-        if (entries == null) {
-            return;
-        }
         List<String> problems = new ArrayList<>();
-        for (String ns : entries) {
-            Matcher m = LAB_NETNS.matcher(ns);
-            if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
-                LOG.warn("removing network namespace {} left by dead JVM {}", ns, m.group(1));
+        for (String ns : list(Path.of("/run/netns"))) {
+            if (abandoned(LAB_NETNS, ns)) {
+                LOG.warn("removing network namespace {}, left by a JVM that died", ns);
                 removeNamespace(ns, problems);
                 deleteTree(NETNS_ETC.resolve(ns), problems);
             }
         }
+        for (String dir : list(TMP)) {
+            if (abandoned(LAB_NAME, dir)) {
+                deleteTree(TMP.resolve(dir), problems);
+            }
+        }
         problems.forEach(p -> LOG.warn("could not remove an abandoned probe lab: {}", p));
+    }
+
+    private static boolean abandoned(Pattern pattern, String name) {
+        Matcher m = pattern.matcher(name);
+        return m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty();
+    }
+
+    private static List<String> list(Path dir) {
+        String[] entries = dir.toFile().list();
+        return entries == null ? List.of() : List.of(entries);
     }
 
     private static String gateway(int node) {

@@ -26,13 +26,16 @@ final class ProbeLabCondition implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        String uid = effectiveUid();
+        return evaluate(effectiveUid(),
+                Arrays.asList(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+    }
+
+    static ConditionEvaluationResult evaluate(String uid, List<String> path) {
         if (!"0".equals(uid)) {
             return ConditionEvaluationResult.disabled("the probe lab creates network namespaces and needs root; effective uid is " + uid);
         }
-        List<String> path = Arrays.asList(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator));
         String missing = TOOLS.entrySet().stream()
-                .filter(tool -> path.stream().noneMatch(dir -> Files.isExecutable(Path.of(dir, tool.getKey()))))
+                .filter(tool -> path.stream().noneMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, tool.getKey()))))
                 .map(tool -> tool.getKey() + " (apt-get install " + tool.getValue() + ")")
                 .collect(Collectors.joining(", "));
         return missing.isEmpty()

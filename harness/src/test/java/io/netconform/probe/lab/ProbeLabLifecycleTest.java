@@ -44,7 +44,7 @@ class ProbeLabLifecycleTest {
 
             System.out.printf("probe lab set-up %d ms and %d ms (concurrently), teardown %d ms%n",
                     a.setupTime().toMillis(), b.setupTime().toMillis(), a.teardownTime().toMillis());
-            assertGone(a.namespaces().values(), a.serverPids());
+            assertGone(a.namespaces().values(), a.serverPids(), a.workDir());
             assertThat(Processes.isRunning(strayPid)).as("stray probe pid %d still running", strayPid).isFalse();
             assertServes(b);
             a.close();
@@ -58,7 +58,7 @@ class ProbeLabLifecycleTest {
 
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("child JVM exits").isTrue();
 
-        assertGone(netnsOf(ready[1]), pids(ready[2]));
+        assertGone(netnsOf(ready[1]), pids(ready[2]), Path.of(ready[3]));
     }
 
     @Test
@@ -71,7 +71,7 @@ class ProbeLabLifecycleTest {
 
         ProbeLab.start().close();
 
-        assertGone(netnsOf(ready[1]), pids(ready[2]));
+        assertGone(netnsOf(ready[1]), pids(ready[2]), Path.of(ready[3]));
     }
 
     private static void assertServes(ProbeLab lab) {
@@ -80,7 +80,8 @@ class ProbeLabLifecycleTest {
         assertThat(curl.stdout()).as("%s: curl from pa to pb: %s%n%s", lab, curl, curl.output()).isEqualTo("200");
     }
 
-    private static void assertGone(Collection<String> namespaces, List<Long> pids) {
+    private static void assertGone(Collection<String> namespaces, List<Long> pids, Path workDir) {
+        assertThat(workDir).doesNotExist();
         ExecResult list = NetnsExecutor.run(List.of("ip", "netns", "list"), TIMEOUT);
         assertThat(list.stdout().lines().map(l -> l.split(" ")[0]).toList())
                 .as("ip netns list after the lab is removed").doesNotContainAnyElementsOf(namespaces);
@@ -96,7 +97,7 @@ class ProbeLabLifecycleTest {
                 .start();
     }
 
-    /** Reads the child's output up to its ready line: {@code LAB-READY <lab name> <pid,pid,...>}. */
+    /** Reads the child's output up to its ready line: {@code LAB-READY <lab name> <pid,pid,...> <work dir>}. */
     private static String[] awaitReady(Process child) throws IOException {
         StringBuilder seen = new StringBuilder();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
