@@ -176,7 +176,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        launcher.execute(discovery, totals, new ProgressListener(out), RunReports.checkRecorder(),
+        launcher.execute(discovery, totals, new ProgressListener(out), RunReports.checkRecorder(run),
                 new LegacyXmlReportGeneratingListener(reportsDir.resolve("junit"), out));
         return totals.getSummary();
     }
