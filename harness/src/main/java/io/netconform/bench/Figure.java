@@ -2,6 +2,7 @@ package io.netconform.bench;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,7 +28,7 @@ public record Figure(Metric metric, Stats stats, List<Double> samples, int warmu
     public static Figure measured(Metric metric, double[] samples, int warmup, double wideThreshold, String reproduce) {
         double[] kept = Stats.discardWarmup(samples, warmup);
         return new Figure(metric, Stats.of(kept, wideThreshold),
-                java.util.Arrays.stream(kept).boxed().toList(), warmup, null, reproduce);
+                Arrays.stream(kept).boxed().toList(), warmup, null, reproduce);
     }
 
     public static Figure failed(Metric metric, String error, String reproduce) {

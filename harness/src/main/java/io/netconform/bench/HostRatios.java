@@ -1,5 +1,7 @@
 package io.netconform.bench;
 
+import java.util.Locale;
+
 /** The pass rule "pod network within tolerance of host network", as in knb and k8s-netperf. */
 final class HostRatios {
 
@@ -22,11 +24,11 @@ final class HostRatios {
                     + Math.round(pod.stats().wideThreshold() * 100) + " % of the mean)";
         } else if (ratio >= 1 - tolerance) {
             verdict = "PASS";
-            reason = String.format(java.util.Locale.ROOT, "pod network reaches %.1f %% of host network (needs >= %.1f %%)",
+            reason = String.format(Locale.ROOT, "pod network reaches %.1f %% of host network (needs >= %.1f %%)",
                     ratio * 100, (1 - tolerance) * 100);
         } else {
             verdict = "FAIL";
-            reason = String.format(java.util.Locale.ROOT, "pod network reaches only %.1f %% of host network (needs >= %.1f %%)",
+            reason = String.format(Locale.ROOT, "pod network reaches only %.1f %% of host network (needs >= %.1f %%)",
                     ratio * 100, (1 - tolerance) * 100);
         }
         return new BenchResult.HostRatio(podPath.placement(), podPath.ipFamily(), pod.stats().mean(), host.stats().mean(),
