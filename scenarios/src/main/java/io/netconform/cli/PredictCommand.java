@@ -1,0 +1,165 @@
+package io.netconform.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netconform.policy.Explanation;
+import io.netconform.policy.PolicyFiles;
+import io.netconform.policy.PolicyInputException;
+import io.netconform.policy.PolicyOracle;
+import io.netconform.policy.Port;
+import io.netconform.policy.Prediction;
+import io.netconform.policy.Protocol;
+import io.netconform.policy.Reachability;
+import io.netconform.policy.Topology;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code netconform predict}: what a conforming CNI should allow for a modelled topology and a set of
+ * NetworkPolicies, with the reason for every verdict. Offline: no cluster.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = {"Predicts which flows the NetworkPolicies allow between the pods of a model, and why.",
+                "No cluster needed. Exit 0: printed; 2: bad input (file, line and problem on stderr)."})
+public class PredictCommand implements Callable<Integer> {
+
+    enum Format { table, json }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL.yaml",
+            description = "Topology: namespaces with labels, pods with labels, ports and optional IPs.")
+    Path model;
+
+    @Option(names = "--policies", required = true, paramLabel = "FILE_OR_DIR",
+            description = "A NetworkPolicy YAML file (multi-document allowed) or a directory of *.yaml / *.yml.")
+    Path policies;
+
+    @Option(names = "--port", paramLabel = "P", description = "Only this port number.")
+    Integer port;
+
+    @Option(names = "--protocol", paramLabel = "TCP|UDP|SCTP", converter = ProtocolConverter.class,
+            description = "Only this protocol.")
+    Protocol protocol;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "table|json",
+            description = "table: a grid per port plus why each blocked pair is blocked; json: every flow. Default: ${DEFAULT-VALUE}.")
+    Format format;
+
+    static final class ProtocolConverter implements ITypeConverter<Protocol> {
+        @Override
+        public Protocol convert(String value) {
+            return Protocol.parse(value);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PolicyOracle oracle;
+        try {
+            Topology topology = Topology.fromModelYaml(model);
+            oracle = new PolicyOracle(topology, PolicyFiles.load(policies));
+        } catch (PolicyInputException e) {
+            err.println("predict: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        List<Port> ports = servedPorts(oracle.topology());
+        if (ports.isEmpty()) {
+            err.println("predict: no pod in " + model + " serves " + (port == null ? "any port" : "port " + port)
+                    + (protocol == null ? "" : " on " + protocol) + "; the model's pods serve " + servedPortsUnfiltered(oracle.topology()));
+            err.flush();
+            return 2;
+        }
+        if (format == Format.json) {
+            out.println(json(oracle, ports));
+        } else {
+            table(oracle, ports, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private String json(PolicyOracle oracle, List<Port> ports) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        ArrayNode flows = root.putArray("flows");
+        List<Topology.Pod> pods = oracle.topology().pods();
+        for (Topology.Pod from : pods) {
+            for (Topology.Pod to : pods) {
+                if (from.id().equals(to.id())) {
+                    continue;
+                }
+                for (Port served : to.ports()) {
+                    if (!ports.stream().anyMatch(served::sameTraffic)) {
+                        continue;
+                    }
+                    Prediction p = oracle.predict(from.id(), to.id(), new Port(served.number(), served.protocol(), null));
+                    ObjectNode flow = flows.addObject();
+                    flow.put("from", from.id().toString());
+                    flow.put("to", to.id().toString());
+                    flow.put("port", served.number());
+                    flow.put("protocol", served.protocol().name());
+                    flow.put("allowed", p.allowed());
+                    flow.set("ingress", explanation(mapper, p.ingress()));
+                    flow.set("egress", explanation(mapper, p.egress()));
+                }
+            }
+        }
+        return mapper.writeValueAsString(root);
+    }
+
+    private static ObjectNode explanation(ObjectMapper mapper, Explanation e) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("isolated", e.isolated());
+        ArrayNode isolating = node.putArray("isolatingPolicies");
+        e.isolatingPolicies().forEach(isolating::add);
+        node.put("allowedBy", e.allowedBy());
+        node.put("summary", e.summary());
+        return node;
+    }
+
+    private static void table(PolicyOracle oracle, List<Port> ports, PrintWriter out) {
+        Topology topology = oracle.topology();
+        for (Port traffic : ports) {
+            Reachability grid = oracle.reachability(traffic);
+            out.println(grid.render());
+            for (Reachability.Pair pair : grid.pairs()) {
+                // a blocked pair to a pod that does not serve the port is not a policy finding
+                if (grid.get(pair.from(), pair.to()) == Reachability.State.BLOCKED && topology.pod(pair.to()).serves(traffic)) {
+                    Prediction p = oracle.predict(pair.from(), pair.to(), traffic);
+                    out.println("  " + pair + " blocked: " + p.why());
+                }
+            }
+            out.println();
+        }
+    }
+
+    /** The distinct (number, protocol) pairs the model's pods serve, after --port/--protocol, in a stable order. */
+    private List<Port> servedPorts(Topology topology) {
+        return topology.pods().stream().flatMap(p -> p.ports().stream())
+                .map(p -> new Port(p.number(), p.protocol(), null))
+                .filter(p -> port == null || p.number() == port)
+                .filter(p -> protocol == null || p.protocol() == protocol)
+                .distinct()
+                .sorted(Comparator.comparing(Port::protocol).thenComparingInt(Port::number))
+                .toList();
+    }
+
+    private static List<String> servedPortsUnfiltered(Topology topology) {
+        return topology.pods().stream().flatMap(p -> p.ports().stream())
+                .map(p -> p.protocol() + "/" + p.number()).distinct().sorted().toList();
+    }
+}

@@ -1,0 +1,148 @@
+package io.netconform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class PredictCommandTest {
+
+    static final Path POLICIES = Path.of(System.getProperty("netconform.policies", "../policies"));
+    static final Path SHOP = POLICIES.resolve("models/shop.yaml");
+    static final Path MULTI_TIER = POLICIES.resolve("multi-tier");
+
+    @TempDir
+    Path dir;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new PredictCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void jsonListsEveryFlowToEveryServedPortWithBothExplanations() throws IOException {
+        Run run = run("--model", SHOP.toString(), "--policies", MULTI_TIER.toString(), "--format", "json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode flows = new ObjectMapper().readTree(run.out()).get("flows");
+        // 4 pods, each serving one port: 4 x 3 ordered pairs
+        assertThat(flows).hasSize(12);
+        List<String> verdicts = new ArrayList<>();
+        flows.forEach(f -> verdicts.add(f.get("from").asText() + " -> " + f.get("to").asText() + " "
+                + f.get("protocol").asText() + "/" + f.get("port").asInt() + " " + (f.get("allowed").asBoolean() ? "ALLOWED" : "BLOCKED")));
+        assertThat(verdicts).containsExactly(
+                "frontend/web -> backend/api TCP/8080 ALLOWED",
+                "frontend/web -> backend/db TCP/5432 BLOCKED",
+                "frontend/web -> outside/client TCP/80 BLOCKED",
+                "backend/api -> frontend/web TCP/80 ALLOWED",
+                "backend/api -> backend/db TCP/5432 ALLOWED",
+                "backend/api -> outside/client TCP/80 ALLOWED",
+                "backend/db -> frontend/web TCP/80 ALLOWED",
+                "backend/db -> backend/api TCP/8080 BLOCKED",
+                "backend/db -> outside/client TCP/80 ALLOWED",
+                "outside/client -> frontend/web TCP/80 ALLOWED",
+                "outside/client -> backend/api TCP/8080 BLOCKED",
+                "outside/client -> backend/db TCP/5432 BLOCKED");
+        JsonNode apiToDb = flows.get(4);
+        assertThat(apiToDb.get("ingress").get("isolated").asBoolean()).isTrue();
+        assertThat(apiToDb.get("ingress").get("isolatingPolicies").toString())
+                .isEqualTo("[\"backend/default-deny-ingress\",\"backend/db-allows-api\"]");
+        assertThat(apiToDb.get("ingress").get("allowedBy").asText())
+                .isEqualTo("backend/db-allows-api ingress rule 0, peer 0 (podSelector tier=backend in backend on [TCP/postgres])");
+        assertThat(apiToDb.get("egress").get("isolated").asBoolean()).isFalse();
+        assertThat(apiToDb.get("egress").get("allowedBy").isNull()).isTrue();
+    }
+
+    @Test
+    void portAndProtocolFilterTheFlows() throws IOException {
+        Run run = run("--model", SHOP.toString(), "--policies", MULTI_TIER.toString(), "--format", "json",
+                "--port", "8080", "--protocol", "tcp");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode flows = new ObjectMapper().readTree(run.out()).get("flows");
+        assertThat(flows).hasSize(3).allMatch(f -> f.get("to").asText().equals("backend/api"));
+    }
+
+    @Test
+    void tablePrintsAGridPerPortAndWhyEachBlockedPairIsBlocked() {
+        Run run = run("--model", SHOP.toString(), "--policies", MULTI_TIER.toString(), "--port", "80");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("""
+                TCP/80         frontend/web backend/api backend/db outside/client
+                frontend/web   -            X           X          X
+                backend/api    .            -           X          .
+                backend/db     .            X           -          .
+                outside/client .            X           X          -
+
+                  frontend/web -> outside/client blocked: egress isolated for egress by [frontend/web-egress]; \
+                no egress rule allows outside/client on TCP/80
+
+                """);
+    }
+
+    @Test
+    void badPolicyFileExitsTwoNamingFileAndLine() throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.yaml"),
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: a\n   oops: [\n");
+        Run run = run("--model", SHOP.toString(), "--policies", bad.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("predict: " + bad + ": line 5, column").contains("malformed YAML");
+        assertThat(run.err()).doesNotContain("\tat ");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void wrongKindAndBadOperatorExitTwo() throws IOException {
+        Path pod = Files.writeString(dir.resolve("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n");
+        Run wrongKind = run("--model", SHOP.toString(), "--policies", pod.toString());
+        assertThat(wrongKind.exitCode()).isEqualTo(2);
+        assertThat(wrongKind.err()).contains(pod + ": document 1 (line 1): expected a NetworkPolicy").contains("kind Pod");
+
+        Path op = Files.writeString(dir.resolve("op.yaml"), """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: op, namespace: backend}
+                spec:
+                  podSelector: {matchExpressions: [{key: tier, operator: Has}]}
+                """);
+        Run badOperator = run("--model", SHOP.toString(), "--policies", op.toString());
+        assertThat(badOperator.exitCode()).isEqualTo(2);
+        assertThat(badOperator.err()).contains("operator 'Has' is not a valid selector operator");
+    }
+
+    @Test
+    void badModelAndBadOptionsExitTwo() throws IOException {
+        Path model = Files.writeString(dir.resolve("MODEL.yaml"), "namespaces: {x: {}}\npods:\n  - {namespace: y, name: a}\n");
+        Run badModel = run("--model", model.toString(), "--policies", MULTI_TIER.toString());
+        assertThat(badModel.exitCode()).isEqualTo(2);
+        assertThat(badModel.err()).contains(model + ": pods[0] (y/a): namespace 'y' is not declared");
+
+        Run missing = run("--model", dir.resolve("none.yaml").toString(), "--policies", MULTI_TIER.toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("none.yaml: no such model file");
+
+        Run protocol = run("--model", SHOP.toString(), "--policies", MULTI_TIER.toString(), "--protocol", "ICMP");
+        assertThat(protocol.exitCode()).isEqualTo(2);
+        assertThat(protocol.err()).contains("unknown protocol 'ICMP'");
+
+        Run unserved = run("--model", SHOP.toString(), "--policies", MULTI_TIER.toString(), "--port", "9999");
+        assertThat(unserved.exitCode()).isEqualTo(2);
+        assertThat(unserved.err()).contains("no pod in").contains("serves port 9999");
+    }
+}
