@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
@@ -107,37 +108,31 @@ public final class KubernetesExecutor implements Executor {
         }
     }
 
+    /**
+     * fabric8 wraps the server's answer in layers ("An error has occurred." around a handshake
+     * failure around the Status): report the innermost HTTP status and the server's own message.
+     */
     private static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException || cause instanceof ExecutionException) {
-            cause = cause.getCause() == null ? cause : cause.getCause();
-            if (cause == failure) {
-                break;
+        KubernetesClientException withStatus = null;
+        List<String> messages = new ArrayList<>();
+        for (Throwable t = failure; t != null && messages.size() < 10; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof KubernetesClientException k && (k.getCode() > 0 || k.getStatus() != null)) {
+                withStatus = k;
+            }
+            String message = t.getMessage();
+            if (message != null && !message.isBlank() && messages.stream().noneMatch(m -> m.contains(message))) {
+                messages.add(message);
             }
         }
-        if (cause instanceof KubernetesClientException k) {
-            if (k.getCode() == 404) {
-                return "pod not found (HTTP 404): " + message(k);
-            }
-            if (k.getCode() > 0) {
-                return "API error (HTTP " + k.getCode() + "): " + message(k);
-            }
-            if (k.getMessage() != null && k.getMessage().contains("not found")) {
-                return "pod not found: " + message(k);
-            }
-            return message(k);
+        if (withStatus != null) {
+            int code = withStatus.getCode() > 0 ? withStatus.getCode()
+                    : withStatus.getStatus().getCode() == null ? 0 : withStatus.getStatus().getCode();
+            String serverMessage = withStatus.getStatus() != null && withStatus.getStatus().getMessage() != null
+                    ? withStatus.getStatus().getMessage() : withStatus.getMessage();
+            return (code == 404 ? "pod not found (HTTP 404): " : "API error (HTTP " + code + "): ") + serverMessage;
         }
-        return cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-    }
-
-    private static String message(KubernetesClientException e) {
-        if (e.getStatus() != null && e.getStatus().getMessage() != null) {
-            return e.getStatus().getMessage();
-        }
-        return e.getCause() != null && e.getCause().getMessage() != null && e.getMessage() != null
-                && !e.getMessage().contains(e.getCause().getMessage())
-                ? e.getMessage() + ": " + e.getCause().getMessage()
-                : String.valueOf(e.getMessage());
+        String text = messages.isEmpty() ? failure.getClass().getSimpleName() : String.join(": ", messages);
+        return text.contains("not found") ? "pod not found: " + text : text;
     }
 
     private static ExecResult failed(ExecResult.Status status, PodRef pod, String why,
