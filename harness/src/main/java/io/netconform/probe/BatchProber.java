@@ -189,7 +189,7 @@ public final class BatchProber {
             results.put(r.key(), piece != null
                     ? r.probe().read(piece, r.reproduce())
                     : new ProbeResult(Verdict.ERROR, "no record for this probe in the batch output (script exit "
-                            + exec.exitCode() + "): " + Text.firstLine(exec.output()),
+                            + exec.exitCode() + ", script stderr: " + Text.firstLine(exec.stderr() == null ? "" : exec.stderr()) + ")",
                             exec.output(), -1, exec.duration(), r.reproduce(), Map.of()));
         }
         return results;

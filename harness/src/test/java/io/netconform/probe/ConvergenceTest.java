@@ -1,0 +1,94 @@
+package io.netconform.probe;
+
+import io.netconform.exec.PodRef;
+import io.netconform.exec.ScriptedExecutor;
+import io.netconform.policy.Port;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.netconform.exec.ScriptedExecutor.from;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Retry-to-deadline: only pending keys are re-probed, and the time to converge is measured. */
+class ConvergenceTest {
+
+    static final Duration T = Duration.ofSeconds(1);
+    static final PodRef XA = new PodRef("x", "a", "main");
+    static final PodRef XB = new PodRef("x", "b", "main");
+
+    static ProbeRequest req(PodRef source, String ip, Port port) {
+        return new ProbeRequest(source + " -> " + ip + " " + port, source, Probe.port(ip, port, T), "y/b " + ip);
+    }
+
+    @Test
+    void aPolicyThatTakesTwoSecondsToApplyConvergesAndOnlyThePendingPairIsReprobed() {
+        ScriptedExecutor net = new ScriptedExecutor();
+        // the deny is programmed two seconds late: until then the pair is still allowed
+        net.when(from("x/a").to("10.0.0.2", Port.tcp(80))).accepts()
+                .when(from("x/a").to("10.0.0.2", Port.tcp(80))).after(Duration.ofSeconds(2)).drops();
+        List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.tcp(80)), req(XA, "10.0.0.3", Port.tcp(80)),
+                req(XB, "10.0.0.2", Port.tcp(80)));
+        Map<String, Boolean> expected = Map.of("x/a -> 10.0.0.2 TCP/80", false, "x/a -> 10.0.0.3 TCP/80", true,
+                "x/b -> 10.0.0.2 TCP/80", true);
+
+        Verification v = new BatchProber(net, T).withPollInterval(Duration.ofMillis(500))
+                .verify(requests, expected, Duration.ofSeconds(10));
+
+        assertThat(v.converged()).as(v.describeFailures()).isTrue();
+        assertThat(v.convergedAfter()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4)));
+        assertThat(v.observed().get("x/a -> 10.0.0.2 TCP/80").verdict()).isEqualTo(Verdict.TIMEOUT);
+        assertThat(v.rounds()).isGreaterThan(1);
+        // round 1: two pods; every later round: only x/a, carrying only the pending probe
+        assertThat(v.execs()).isEqualTo(2 + (v.rounds() - 1));
+        assertThat(net.calls().subList(2, net.calls().size())).allSatisfy(c -> {
+            assertThat(c.pod()).isEqualTo(XA);
+            assertThat(c.probes()).containsExactly(List.of("nc", "-z", "-v", "-w", "1", "10.0.0.2", "80"));
+        });
+    }
+
+    @Test
+    void aPairThatNeverConvergesIsReportedWithItsReproduceLine() {
+        ScriptedExecutor net = new ScriptedExecutor();
+        net.when(from("x/a").to("10.0.0.2", Port.udp(81))).drops();
+        List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.udp(81)), req(XA, "10.0.0.3", Port.udp(81)));
+        Map<String, Boolean> expected = Map.of("x/a -> 10.0.0.2 UDP/81", true, "x/a -> 10.0.0.3 UDP/81", true);
+
+        long start = System.nanoTime();
+        Verification v = new BatchProber(net, T).verify(requests, expected, Duration.ofSeconds(3));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(v.converged()).isFalse();
+        assertThat(v.convergedAfter()).isEmpty();
+        assertThat(v.mismatches()).containsExactly("x/a -> 10.0.0.2 UDP/81");
+        assertThat(v.converged("x/a -> 10.0.0.3 UDP/81")).isTrue();
+        assertThat(v.describeFailures())
+                .contains("x/a -> 10.0.0.2 UDP/81 (x/a -> y/b 10.0.0.2)   expected ALLOWED, got TIMEOUT")
+                .containsPattern("reproduce: kubectl exec -n x a -c main -- sh -c 'echo nc-[0-9a-f]{16} \\| socat -t 1 -T 1 - UDP:10.0.0.2:81'");
+        // bounded by the deadline: no round starts after 3 s, and a round costs about T
+        assertThat(took).isLessThan(Duration.ofSeconds(3).plus(T).plus(Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void anErrorIsRetriedButNeverCountedAsBlocked() {
+        ScriptedExecutor net = new ScriptedExecutor();
+        net.when(from("x/a").to("10.0.0.2", Port.tcp(80))).errors()
+                .when(from("x/a").to("10.0.0.3", Port.tcp(80))).errors()
+                .when(from("x/a").to("10.0.0.3", Port.tcp(80))).afterExecs(2).refuses();
+        List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.tcp(80)), req(XA, "10.0.0.3", Port.tcp(80)));
+        Map<String, Boolean> expectBlocked = Map.of("x/a -> 10.0.0.2 TCP/80", false, "x/a -> 10.0.0.3 TCP/80", false);
+
+        Verification v = new BatchProber(net, T).withPollInterval(Duration.ofMillis(200))
+                .verify(requests, expectBlocked, Duration.ofSeconds(2));
+
+        assertThat(v.converged()).isFalse();
+        assertThat(v.errors()).containsExactly("x/a -> 10.0.0.2 TCP/80");
+        assertThat(v.mismatches()).isEmpty();
+        assertThat(v.converged("x/a -> 10.0.0.3 TCP/80")).isTrue();
+        assertThat(v.observed().get("x/a -> 10.0.0.3 TCP/80").verdict()).isEqualTo(Verdict.REFUSED);
+        assertThat(v.rounds()).isGreaterThanOrEqualTo(5);
+        assertThat(v.describeFailures()).contains("expected BLOCKED, got ERROR");
+    }
+}
