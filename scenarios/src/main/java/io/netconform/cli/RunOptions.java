@@ -1,0 +1,97 @@
+package io.netconform.cli;
+
+import io.netconform.cluster.Images;
+import io.netconform.junit.RunConfig;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The options of a run against a cluster, shared by {@code run} and {@code bench}. */
+final class RunOptions {
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Option(names = "--image-registry", paramLabel = "PREFIX",
+            description = "Registry mirror prefix for every test image, e.g. registry.local:5000/mirror.")
+    String imageRegistry;
+
+    @Option(names = "--netshoot-image", paramLabel = "IMAGE", description = "Client/server image (default ${DEFAULT-VALUE}).",
+            defaultValue = Images.NETSHOOT)
+    String netshootImage;
+
+    @Option(names = "--nginx-image", paramLabel = "IMAGE", description = "HTTP server image (default ${DEFAULT-VALUE}).",
+            defaultValue = Images.NGINX)
+    String nginxImage;
+
+    @Option(names = "--busybox-image", paramLabel = "IMAGE", description = "Minimal client image (default ${DEFAULT-VALUE}).",
+            defaultValue = Images.BUSYBOX)
+    String busyboxImage;
+
+    @Option(names = "--image-pull-secret", split = ",", paramLabel = "NAME",
+            description = "imagePullSecrets for the test pods (the secret must exist in each test namespace's scope; see README).")
+    List<String> pullSecrets = new ArrayList<>();
+
+    @Option(names = "--probe-timeout", paramLabel = "DURATION", defaultValue = "2s",
+            description = "How long one probe waits for an answer before calling it a drop (default ${DEFAULT-VALUE}).")
+    String probeTimeout;
+
+    @Option(names = "--converge-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How long a mismatching pair is re-probed before it is reported (default ${DEFAULT-VALUE}).")
+    String convergeTimeout;
+
+    @Option(names = "--pod-ready-timeout", paramLabel = "DURATION", defaultValue = "3m",
+            description = "How long test pods may take to start (image problems fail at once) (default ${DEFAULT-VALUE}).")
+    String podReadyTimeout;
+
+    @Option(names = "--max-node-pairs", paramLabel = "N", defaultValue = "8",
+            description = "Cross-node pairs sampled on large clusters; every node is still covered (default ${DEFAULT-VALUE}).")
+    int maxNodePairs;
+
+    @Option(names = "--cni", paramLabel = "NAME",
+            description = "Override CNI detection: canal, calico, cilium, flannel, k3s-flannel.")
+    String cni;
+
+    @Option(names = "--expect-mtu", paramLabel = "BYTES",
+            description = "The pod MTU to require (576-65535); makes the MTU check strict.")
+    Integer expectMtu;
+
+    @Option(names = "--require-policy",
+            description = "Fail (instead of skipping) the policy suites when the CNI does not enforce NetworkPolicy.")
+    boolean requirePolicy;
+
+    @Option(names = "--external-dns-name", paramLabel = "NAME",
+            description = "Also resolve this name outside the cluster (off by default: nightly clusters are often offline).")
+    String externalDnsName;
+
+    @Option(names = "--namespace-ttl", paramLabel = "DURATION", defaultValue = "2h",
+            description = "Expiry written on test namespaces; `netconform gc` removes leftovers after it (default ${DEFAULT-VALUE}).")
+    String namespaceTtl;
+
+    @Option(names = "--reports", paramLabel = "DIR", defaultValue = "reports",
+            description = "Where reports go (default ${DEFAULT-VALUE}).")
+    Path reports;
+
+    RunConfig config() {
+        Map<String, String> images = new LinkedHashMap<>();
+        // only overrides that differ from the pinned defaults, so --image-registry still applies to the rest
+        if (!netshootImage.equals(Images.NETSHOOT)) {
+            images.put("netshoot", netshootImage);
+        }
+        if (!nginxImage.equals(Images.NGINX)) {
+            images.put("nginx", nginxImage);
+        }
+        if (!busyboxImage.equals(Images.BUSYBOX)) {
+            images.put("busybox", busyboxImage);
+        }
+        return new RunConfig(cluster.kubeconfig, cluster.context, cluster.embedded, imageRegistry, images, pullSecrets,
+                RunConfig.parseDuration(probeTimeout), RunConfig.parseDuration(convergeTimeout),
+                RunConfig.parseDuration(podReadyTimeout), RunConfig.parseDuration(namespaceTtl), maxNodePairs, cni,
+                expectMtu, requirePolicy, externalDnsName, reports, null);
+    }
+}

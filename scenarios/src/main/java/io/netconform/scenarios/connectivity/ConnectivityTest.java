@@ -1,0 +1,99 @@
+package io.netconform.scenarios.connectivity;
+
+import io.netconform.junit.ConformanceSuite;
+import io.netconform.junit.Fleet;
+import io.netconform.junit.IpFamily;
+import io.netconform.junit.Scenario;
+import io.netconform.probe.Probe;
+import io.netconform.probe.ProbeRequest;
+import io.netconform.probe.ProbeResult;
+import io.netconform.probe.Verdict;
+import io.netconform.probe.Verification;
+import io.netconform.report.FailureKind;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestFactory;
+import org.opentest4j.TestAbortedException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+/**
+ * Pod-to-pod reachability without any policy: every sampled node pair (same node and cross node) in every IP
+ * family the pods have, over ICMP, TCP, UDP and SCTP, plus pod → ClusterIP Service over HTTP. All probes of one
+ * source pod run in one exec; a pair that fails is re-probed until the converge timeout before it is reported.
+ */
+@ConformanceSuite
+@Tag("connectivity")
+@DisplayName("connectivity")
+class ConnectivityTest {
+
+    @TestFactory
+    @DisplayName("pod to pod")
+    Stream<DynamicTest> podToPod(Scenario scenario) {
+        Fleet fleet = scenario.fleet();
+        Map<String, Function<Fleet.Path, Probe>> kinds = new LinkedHashMap<>();
+        kinds.put("ICMP", p -> Probe.ping(p.toIp(), 3, scenario.probeTimeout()));
+        kinds.put("TCP", p -> Probe.port(p.toIp(), Fleet.TCP, scenario.probeTimeout()));
+        kinds.put("UDP", p -> Probe.port(p.toIp(), Fleet.UDP, scenario.probeTimeout()));
+        kinds.put("SCTP", p -> Probe.port(p.toIp(), Fleet.SCTP, scenario.probeTimeout()));
+        List<ProbeRequest> requests = new ArrayList<>();
+        for (IpFamily family : fleet.families()) {
+            for (Fleet.Path path : fleet.paths(family)) {
+                kinds.forEach((kind, probe) -> requests.add(new ProbeRequest(kind + " " + path.label(),
+                        path.from().ref(), probe.apply(path), path.to().name())));
+            }
+        }
+        Verification v = allAllowed(scenario, requests);
+        Stream<DynamicTest> checks = requests.stream().map(r -> dynamicTest(r.key(), () -> {
+            ProbeResult result = v.observed().get(r.key());
+            if (r.key().startsWith("SCTP") && result.verdict() == Verdict.ERROR && result.detail().contains("not supported")) {
+                throw new TestAbortedException("SCTP is not available on this cluster: " + result.detail());
+            }
+            scenario.expect(result, Verdict.ALLOWED, r.key(), FailureKind.UNEXPECTED_DROP);
+        }));
+        return Stream.concat(checks, singleNodeNotice(scenario));
+    }
+
+    @TestFactory
+    @DisplayName("pod to service")
+    Stream<DynamicTest> podToService(Scenario scenario) {
+        Fleet fleet = scenario.fleet();
+        List<ProbeRequest> requests = new ArrayList<>();
+        for (Fleet.Member client : fleet.probes()) {
+            requests.add(new ProbeRequest("HTTP to ClusterIP service " + Fleet.SERVICE + " from " + client,
+                    client.ref(), Probe.http(fleet.serviceIp(), 80, scenario.probeTimeout()), "service/" + Fleet.SERVICE));
+        }
+        requests.add(new ProbeRequest("HTTP to ClusterIP service " + Fleet.SERVICE + " from busybox " + fleet.mini(),
+                fleet.mini().ref(), Probe.busyboxHttp(fleet.serviceIp(), 80, scenario.probeTimeout()),
+                "service/" + Fleet.SERVICE));
+        Verification v = allAllowed(scenario, requests);
+        return requests.stream().map(r -> dynamicTest(r.key(), () ->
+                scenario.expect(v.observed().get(r.key()), Verdict.ALLOWED, r.key(), FailureKind.UNEXPECTED_DROP)));
+    }
+
+    private static Verification allAllowed(Scenario scenario, List<ProbeRequest> requests) {
+        Map<String, Boolean> expect = new LinkedHashMap<>();
+        requests.forEach(r -> expect.put(r.key(), true));
+        return scenario.prober().verify(requests, expect, scenario.run().config().convergeTimeout());
+    }
+
+    /** On one node there are no cross-node pairs: say so as a skipped check rather than pass silently. */
+    private static Stream<DynamicTest> singleNodeNotice(Scenario scenario) {
+        if (scenario.fleet().placement().multiNode()) {
+            return Stream.empty();
+        }
+        return Stream.of(dynamicTest("cross node", () -> {
+            throw new TestAbortedException("single-node cluster: no cross-node pair to probe ("
+                    + scenario.fleet().placement().describe() + ")");
+        }));
+    }
+
+}
