@@ -41,7 +41,15 @@ final class CompiledPolicy {
 
         /** Whether the rule's ports admit this traffic to {@code destination} (null: an address outside the topology). */
         boolean portsMatch(Topology.Pod destination, Port traffic) {
-            return ports.isEmpty() || ports.stream().anyMatch(p -> p.matches(destination, traffic));
+            if (ports.isEmpty()) {
+                return true;
+            }
+            for (PortMatch port : ports) {
+                if (port.matches(destination, traffic)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         String describe(Peer peer) {

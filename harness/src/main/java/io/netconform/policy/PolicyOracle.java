@@ -35,6 +35,10 @@ public final class PolicyOracle {
     private final int[][] egressPolicies;
     private final List<List<String>> ingressIsolators = new ArrayList<>();
     private final List<List<String>> egressIsolators = new ArrayList<>();
+    private final List<String> ingressDenied = new ArrayList<>();
+    private final List<Explanation> ingressOpen = new ArrayList<>();
+    private final List<Explanation> egressOpen = new ArrayList<>();
+    private final List<String> egressDenied = new ArrayList<>();
 
     private record IndexedRule(CompiledPolicy.Rule rule, BitSet[] peerPods, BitSet anyPeerPods) {
     }
@@ -90,6 +94,13 @@ public final class PolicyOracle {
         for (int i = 0; i < pods.size(); i++) {
             ingressIsolators.add(policyIds(ingressPolicies[i]));
             egressIsolators.add(policyIds(egressPolicies[i]));
+            // built once per pod: a blocked-pair summary is otherwise the bulk of explaining a matrix
+            ingressDenied.add("isolated for ingress by " + ingressIsolators.get(i) + "; no ingress rule allows ");
+            egressDenied.add("isolated for egress by " + egressIsolators.get(i) + "; no egress rule allows ");
+            ingressOpen.add(new Explanation(false, List.of(), null, pods.get(i).id()
+                    + " is not isolated for ingress (no policy with policyType Ingress selects it)"));
+            egressOpen.add(new Explanation(false, List.of(), null, pods.get(i).id()
+                    + " is not isolated for egress (no policy with policyType Egress selects it)"));
         }
     }
 
@@ -108,9 +119,13 @@ public final class PolicyOracle {
         if (f == t) {
             throw new IllegalArgumentException("traffic from " + from + " to itself is excluded from verdicts");
         }
+        return predictAt(f, t, port);
+    }
+
+    private Prediction predictAt(int f, int t, Port port) {
         Explanation ingress = explainIngress(t, f, null, port);
         Explanation egress = explainEgress(f, t, null, port);
-        return new Prediction(from, to, port, ingress.allows() && egress.allows(), ingress, egress);
+        return new Prediction(pods.get(f).id(), pods.get(t).id(), port, ingress.allows() && egress.allows(), ingress, egress);
     }
 
     public Prediction predict(String from, String to, Port port) {
@@ -143,10 +158,10 @@ public final class PolicyOracle {
     /** Every ordered pair of distinct pods, explained, in grid order (rows = from). */
     public List<Prediction> predictAll(Port port) {
         List<Prediction> all = new ArrayList<>(pods.size() * Math.max(0, pods.size() - 1));
-        for (Topology.Pod from : pods) {
-            for (Topology.Pod to : pods) {
-                if (!from.id().equals(to.id())) {
-                    all.add(predict(from.id(), to.id(), port));
+        for (int f = 0; f < pods.size(); f++) {
+            for (int t = 0; t < pods.size(); t++) {
+                if (f != t) {
+                    all.add(predictAt(f, t, port));
                 }
             }
         }
@@ -211,8 +226,7 @@ public final class PolicyOracle {
     private Explanation explainIngress(int to, int fromPod, byte[] fromAddress, Port port) {
         Topology.Pod destination = pods.get(to);
         if (ingressPolicies[to].length == 0) {
-            return new Explanation(false, List.of(), null, destination.id()
-                    + " is not isolated for ingress (no policy with policyType Ingress selects it)");
+            return ingressOpen.get(to);
         }
         String source = fromPod >= 0 ? pods.get(fromPod).id().toString() : format(fromAddress);
         for (int p : ingressPolicies[to]) {
@@ -223,15 +237,12 @@ public final class PolicyOracle {
                 }
             }
         }
-        return new Explanation(true, ingressIsolators.get(to), null, "isolated for ingress by "
-                + ingressIsolators.get(to) + "; no ingress rule allows " + source + " on " + port);
+        return new Explanation(true, ingressIsolators.get(to), null, ingressDenied.get(to) + source + " on " + port);
     }
 
     private Explanation explainEgress(int from, int toPod, byte[] toAddress, Port port) {
-        Topology.Pod source = pods.get(from);
         if (egressPolicies[from].length == 0) {
-            return new Explanation(false, List.of(), null, source.id()
-                    + " is not isolated for egress (no policy with policyType Egress selects it)");
+            return egressOpen.get(from);
         }
         Topology.Pod destination = toPod >= 0 ? pods.get(toPod) : null;
         String target = destination != null ? destination.id().toString() : format(toAddress);
@@ -243,8 +254,7 @@ public final class PolicyOracle {
                 }
             }
         }
-        return new Explanation(true, egressIsolators.get(from), null, "isolated for egress by "
-                + egressIsolators.get(from) + "; no egress rule allows " + target + " on " + port);
+        return new Explanation(true, egressIsolators.get(from), null, egressDenied.get(from) + target + " on " + port);
     }
 
     /** The description of the rule+peer admitting the other end of the flow, or null. */
