@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -312,7 +313,7 @@ public final class CniDetector {
                 Matcher m = KUBE_PROXY_CONFIG_MODE.matcher(conf.get());
                 return KubeProxy.ofMode(m.find() ? m.group(1) : "", "ConfigMap kube-system/kube-proxy config.conf");
             }
-            return fromFlags(proxyDs.get().getSpec().getTemplate().getSpec().getContainers(), "DaemonSet kube-system/kube-proxy");
+            return fromFlags(containers(proxyDs.get()), "DaemonSet kube-system/kube-proxy");
         }
         if (!proxyPods.isEmpty()) {
             Pod pod = proxyPods.get(0);
@@ -403,8 +404,8 @@ public final class CniDetector {
     }
 
     private static Encapsulation calicoEncapsulationFromEnv(DaemonSet ds) {
-        Map<String, String> env = new java.util.HashMap<>();
-        ds.getSpec().getTemplate().getSpec().getContainers().stream()
+        Map<String, String> env = new HashMap<>();
+        containers(ds).stream()
                 .filter(c -> "calico-node".equals(c.getName()) && c.getEnv() != null)
                 .flatMap(c -> c.getEnv().stream())
                 .filter(e -> e.getValue() != null)
@@ -541,10 +542,16 @@ public final class CniDetector {
 
     private static Set<String> containerNames(DaemonSet ds) {
         Set<String> names = new LinkedHashSet<>();
-        if (ds.getSpec() != null && ds.getSpec().getTemplate() != null && ds.getSpec().getTemplate().getSpec() != null) {
-            ds.getSpec().getTemplate().getSpec().getContainers().forEach(c -> names.add(c.getName()));
-        }
+        containers(ds).forEach(c -> names.add(c.getName()));
         return names;
+    }
+
+    private static List<Container> containers(DaemonSet ds) {
+        if (ds.getSpec() == null || ds.getSpec().getTemplate() == null || ds.getSpec().getTemplate().getSpec() == null
+                || ds.getSpec().getTemplate().getSpec().getContainers() == null) {
+            return List.of();
+        }
+        return ds.getSpec().getTemplate().getSpec().getContainers();
     }
 
     private static String ref(DaemonSet ds) {
@@ -553,10 +560,7 @@ public final class CniDetector {
 
     /** The tag of the named container's image (the first container's if none has that name), or null. */
     static String imageVersion(DaemonSet ds, String container) {
-        if (ds.getSpec() == null || ds.getSpec().getTemplate() == null || ds.getSpec().getTemplate().getSpec() == null) {
-            return null;
-        }
-        List<Container> containers = ds.getSpec().getTemplate().getSpec().getContainers();
+        List<Container> containers = containers(ds);
         return containers.stream().filter(c -> container.equals(c.getName())).findFirst()
                 .or(() -> containers.stream().findFirst())
                 .map(c -> imageTag(c.getImage())).orElse(null);
