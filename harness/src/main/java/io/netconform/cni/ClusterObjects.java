@@ -47,10 +47,6 @@ final class ClusterObjects {
         return List.copyOf(warnings);
     }
 
-    void warn(String warning) {
-        warnings.add(warning);
-    }
-
     List<DaemonSet> daemonSets() {
         if (daemonSets == null) {
             daemonSets = new ArrayList<>();

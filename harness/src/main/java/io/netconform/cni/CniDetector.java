@@ -5,16 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -35,10 +32,6 @@ import java.util.stream.Stream;
 public final class CniDetector {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FLANNEL_BACKEND_ANNOTATION = "flannel.alpha.coreos.com/backend-type";
-    private static final Pattern PROXY_MODE_FLAG = Pattern.compile("--proxy-mode[= ](\\S+)");
-    private static final Pattern KUBE_PROXY_CONFIG_MODE = Pattern.compile("(?m)^mode:\\s*[\"']?([A-Za-z]*)[\"']?\\s*$");
-    /** Waiting reasons that only mean "starting"; any other waiting reason is a failing container. */
-    private static final Set<String> STARTING = Set.of("ContainerCreating", "PodInitializing");
 
     private final ClusterObjects cluster;
     private final List<String> warnings = new ArrayList<>();
@@ -63,8 +56,8 @@ public final class CniDetector {
         for (CniHealth.DaemonSetState before : profile.health().daemonSets()) {
             Optional<DaemonSet> now = cluster.daemonSet(before.namespace(), before.name());
             if (now.isPresent()) {
-                states.add(state(now.get()));
-                pods.addAll(podStates(cluster, now.get()));
+                states.add(HealthSnapshot.state(now.get()));
+                pods.addAll(HealthSnapshot.podStates(cluster, now.get()));
             } else {
                 states.add(new CniHealth.DaemonSetState(before.namespace(), before.name(), before.desired(), 0));
             }
@@ -107,13 +100,14 @@ public final class CniDetector {
 
         List<DaemonSet> watched = new ArrayList<>(primaries.isEmpty() ? List.of() : List.of(primaries.get(0)));
         watched.addAll(multus);
-        List<CniHealth.DaemonSetState> states = watched.stream().map(CniDetector::state).toList();
-        List<CniHealth.PodState> pods = watched.stream().flatMap(ds -> podStates(cluster, ds).stream()).toList();
+        List<CniHealth.DaemonSetState> states = watched.stream().map(HealthSnapshot::state).toList();
+        List<CniHealth.PodState> pods = watched.stream().flatMap(ds -> HealthSnapshot.podStates(cluster, ds).stream()).toList();
 
         List<String> allWarnings = new ArrayList<>(cluster.warnings());
         allWarnings.addAll(warnings);
         return new CniProfile(draft.name, draft.version, draft.detail, draft.source, multus(multus),
-                draft.policy, draft.encapsulation, mtu, families, kubeProxy(draft), new CniHealth(states, pods),
+                draft.policy, draft.encapsulation, mtu, families,
+                KubeProxyDetection.detect(cluster, draft.kubeProxyReplacement, draft.k3s, warnings), new CniHealth(states, pods),
                 allWarnings);
     }
 
@@ -294,59 +288,6 @@ public final class CniDetector {
         return Multus.ABSENT;
     }
 
-    private KubeProxy kubeProxy(Draft draft) {
-        List<Pod> proxyPods = cluster.kubeSystemPods().stream().filter(CniDetector::isKubeProxyPod).toList();
-        Optional<DaemonSet> proxyDs = cluster.daemonSets().stream()
-                .filter(ds -> "kube-system".equals(ds.getMetadata().getNamespace())
-                        && "kube-proxy".equals(ds.getMetadata().getName())).findFirst();
-        if (draft.kubeProxyReplacement != null) {
-            if (proxyDs.isPresent() || !proxyPods.isEmpty()) {
-                warnings.add("Cilium replaces kube-proxy, yet kube-proxy also runs in kube-system");
-            }
-            return draft.kubeProxyReplacement;
-        }
-        if (proxyDs.isPresent()) {
-            Optional<ConfigMap> cm = cluster.configMap("kube-system", "kube-proxy");
-            Optional<String> conf = cm.map(c -> data(c, "config.conf"));
-            if (conf.isPresent()) {
-                Matcher m = KUBE_PROXY_CONFIG_MODE.matcher(conf.get());
-                return KubeProxy.ofMode(m.find() ? m.group(1) : "", "ConfigMap kube-system/kube-proxy config.conf");
-            }
-            return fromFlags(proxyDs.get().getSpec().getTemplate().getSpec().getContainers(), "DaemonSet kube-system/kube-proxy");
-        }
-        if (!proxyPods.isEmpty()) {
-            Pod pod = proxyPods.get(0);
-            return fromFlags(pod.getSpec().getContainers(), "pod kube-system/" + pod.getMetadata().getName());
-        }
-        if (draft.k3s) {
-            return new KubeProxy(KubeProxy.Mode.UNKNOWN, "embedded in the k3s process; iptables unless --kube-proxy-arg sets proxy-mode");
-        }
-        return new KubeProxy(KubeProxy.Mode.UNKNOWN,
-                "no kube-proxy DaemonSet or pods in kube-system; it runs outside pods or is replaced");
-    }
-
-    /** RKE2's static kube-proxy pods carry their settings as flags; without --proxy-mode kube-proxy uses iptables. */
-    private static KubeProxy fromFlags(List<Container> containers, String where) {
-        String line = containers.stream()
-                .flatMap(c -> Stream.concat(Optional.ofNullable(c.getCommand()).orElse(List.of()).stream(),
-                        Optional.ofNullable(c.getArgs()).orElse(List.of()).stream()))
-                .reduce("", (a, b) -> a + " " + b);
-        Matcher m = PROXY_MODE_FLAG.matcher(line);
-        if (m.find()) {
-            return KubeProxy.ofMode(m.group(1), where + " --proxy-mode");
-        }
-        if (line.contains("--config")) {
-            return new KubeProxy(KubeProxy.Mode.UNKNOWN, where + " reads its mode from a --config file on the node");
-        }
-        return KubeProxy.ofMode("", where + " without --proxy-mode");
-    }
-
-    private static boolean isKubeProxyPod(Pod pod) {
-        Map<String, String> labels = Optional.ofNullable(pod.getMetadata().getLabels()).orElse(Map.of());
-        return pod.getMetadata().getName().startsWith("kube-proxy-")
-                || "kube-proxy".equals(labels.get("k8s-app")) || "kube-proxy".equals(labels.get("component"));
-    }
-
     private Set<String> ipFamilies() {
         Set<String> families = new LinkedHashSet<>();
         for (Node node : cluster.nodes()) {
@@ -403,8 +344,8 @@ public final class CniDetector {
     }
 
     private static Encapsulation calicoEncapsulationFromEnv(DaemonSet ds) {
-        Map<String, String> env = new java.util.HashMap<>();
-        ds.getSpec().getTemplate().getSpec().getContainers().stream()
+        Map<String, String> env = new HashMap<>();
+        containers(ds).stream()
                 .filter(c -> "calico-node".equals(c.getName()) && c.getEnv() != null)
                 .flatMap(c -> c.getEnv().stream())
                 .filter(e -> e.getValue() != null)
@@ -492,31 +433,6 @@ public final class CniDetector {
         return null;
     }
 
-    private static CniHealth.DaemonSetState state(DaemonSet ds) {
-        var status = ds.getStatus();
-        int desired = status == null || status.getDesiredNumberScheduled() == null ? 0 : status.getDesiredNumberScheduled();
-        int ready = status == null || status.getNumberReady() == null ? 0 : status.getNumberReady();
-        return new CniHealth.DaemonSetState(ds.getMetadata().getNamespace(), ds.getMetadata().getName(), desired, ready);
-    }
-
-    private static List<CniHealth.PodState> podStates(ClusterObjects cluster, DaemonSet ds) {
-        List<CniHealth.PodState> out = new ArrayList<>();
-        for (Pod pod : cluster.podsOf(ds)) {
-            List<ContainerStatus> statuses = pod.getStatus() == null ? List.of() : Stream.concat(
-                    Optional.ofNullable(pod.getStatus().getInitContainerStatuses()).orElse(List.of()).stream(),
-                    Optional.ofNullable(pod.getStatus().getContainerStatuses()).orElse(List.of()).stream()).toList();
-            int restarts = statuses.stream().mapToInt(s -> s.getRestartCount() == null ? 0 : s.getRestartCount()).sum();
-            String problem = statuses.stream()
-                    .filter(s -> s.getState() != null && s.getState().getWaiting() != null
-                            && s.getState().getWaiting().getReason() != null
-                            && !STARTING.contains(s.getState().getWaiting().getReason()))
-                    .map(s -> s.getName() + ": " + s.getState().getWaiting().getReason())
-                    .findFirst().orElse(null);
-            out.add(new CniHealth.PodState(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), restarts, problem));
-        }
-        return out;
-    }
-
     private static boolean isCanal(DaemonSet ds) {
         String name = ds.getMetadata().getName();
         Set<String> containers = containerNames(ds);
@@ -541,10 +457,16 @@ public final class CniDetector {
 
     private static Set<String> containerNames(DaemonSet ds) {
         Set<String> names = new LinkedHashSet<>();
-        if (ds.getSpec() != null && ds.getSpec().getTemplate() != null && ds.getSpec().getTemplate().getSpec() != null) {
-            ds.getSpec().getTemplate().getSpec().getContainers().forEach(c -> names.add(c.getName()));
-        }
+        containers(ds).forEach(c -> names.add(c.getName()));
         return names;
+    }
+
+    static List<Container> containers(DaemonSet ds) {
+        if (ds.getSpec() == null || ds.getSpec().getTemplate() == null || ds.getSpec().getTemplate().getSpec() == null
+                || ds.getSpec().getTemplate().getSpec().getContainers() == null) {
+            return List.of();
+        }
+        return ds.getSpec().getTemplate().getSpec().getContainers();
     }
 
     private static String ref(DaemonSet ds) {
@@ -553,10 +475,7 @@ public final class CniDetector {
 
     /** The tag of the named container's image (the first container's if none has that name), or null. */
     static String imageVersion(DaemonSet ds, String container) {
-        if (ds.getSpec() == null || ds.getSpec().getTemplate() == null || ds.getSpec().getTemplate().getSpec() == null) {
-            return null;
-        }
-        List<Container> containers = ds.getSpec().getTemplate().getSpec().getContainers();
+        List<Container> containers = containers(ds);
         return containers.stream().filter(c -> container.equals(c.getName())).findFirst()
                 .or(() -> containers.stream().findFirst())
                 .map(c -> imageTag(c.getImage())).orElse(null);
@@ -576,7 +495,7 @@ public final class CniDetector {
         return s.substring(colon + 1).replaceFirst("-build\\d+$", "");
     }
 
-    private static String data(ConfigMap cm, String key) {
+    static String data(ConfigMap cm, String key) {
         return cm.getData() == null ? null : cm.getData().get(key);
     }
 

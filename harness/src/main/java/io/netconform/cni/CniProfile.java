@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
@@ -54,6 +55,14 @@ public record CniProfile(
         if (!NAMES.contains(name)) {
             throw new IllegalArgumentException("CNI name '" + name + "' is not one of " + NAMES);
         }
+        Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(multus, "multus");
+        Objects.requireNonNull(networkPolicy, "networkPolicy");
+        Objects.requireNonNull(encapsulation, "encapsulation");
+        Objects.requireNonNull(mtu, "mtu");
+        Objects.requireNonNull(kubeProxy, "kubeProxy");
+        Objects.requireNonNull(health, "health");
         ipFamilies = Collections.unmodifiableSet(new TreeSet<>(ipFamilies));
         warnings = List.copyOf(warnings);
     }
