@@ -61,7 +61,20 @@ public final class Scenario implements AutoCloseable {
     Scenario(Run run, String testName) {
         this.run = run;
         this.testName = testName;
-        this.prober = new BatchProber(run.executor(), run.config().probeTimeout());
+        this.prober = run == null ? null : new BatchProber(run.executor(), run.config().probeTimeout());
+    }
+
+    /**
+     * A scenario without a cluster: deploy gives pods made-up IPs, apply only loads the fixtures, and verify checks the
+     * case's expectation against the oracle and stops there. Lets the project's own tests check every policy case's
+     * expectation offline.
+     */
+    public static Scenario dryRun(String testName) {
+        return new Scenario(null, testName);
+    }
+
+    private boolean dry() {
+        return run == null;
     }
 
     public Run run() {
@@ -100,6 +113,18 @@ public final class Scenario implements AutoCloseable {
      * waits until all are ready. Pods serve every port of the topology and can probe as clients.
      */
     public Scenario deploy(Topology wanted) {
+        if (dry()) {
+            Topology t = wanted;
+            int n = 0;
+            for (PodId id : wanted.podIds()) {
+                n++;
+                t = t.withIp(id.toString(), "192.0.2." + n);
+                pods.put(id, new PodRef(id.namespace(), id.name(), Fleet.CONTAINER));
+            }
+            wanted.namespaces().forEach(ns -> realNamespace.put(ns, ns));
+            topology = t;
+            return this;
+        }
         Report.step("deploy " + wanted.podIds().size() + " pods in " + wanted.namespaces().size() + " namespaces", () -> {
             KubernetesClient client = run.cluster().client();
             for (String ns : wanted.namespaces()) {
@@ -172,6 +197,10 @@ public final class Scenario implements AutoCloseable {
             throw new IllegalArgumentException("policy " + policy.getMetadata().getName() + " names namespace '" + ns
                     + "', which is not a namespace of the deployed topology " + realNamespace.keySet());
         }
+        if (dry()) {
+            applied.put(ns + "/" + policy.getMetadata().getName(), policy);
+            return this;
+        }
         run.cluster().client().network().v1().networkPolicies().inNamespace(realNamespace.get(ns))
                 .resource(onCluster(policy)).createOr(p -> p.update());
         applied.put(ns + "/" + policy.getMetadata().getName(), policy);
@@ -183,6 +212,9 @@ public final class Scenario implements AutoCloseable {
         NetworkPolicy policy = applied.remove(policyId);
         if (policy == null) {
             throw new IllegalArgumentException("no applied policy " + policyId + "; applied: " + applied.keySet());
+        }
+        if (dry()) {
+            return this;
         }
         run.cluster().client().network().v1().networkPolicies()
                 .inNamespace(realNamespace.get(policy.getMetadata().getNamespace()))
@@ -278,6 +310,9 @@ public final class Scenario implements AutoCloseable {
                     + " — fix the case or the oracle before blaming the CNI\n"
                     + Reachability.report(expected, predicted, pair -> oracle.predict(pair.from(), pair.to(), port).why(), null));
         }
+        if (dry()) {
+            return null;
+        }
         List<ProbeRequest> requests = new ArrayList<>();
         Map<String, Boolean> expectAllowed = new LinkedHashMap<>();
         Map<String, Reachability.Pair> pairsByKey = new LinkedHashMap<>();
@@ -368,6 +403,9 @@ public final class Scenario implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dry()) {
+            return;
+        }
         // fire the deletes now and let the run wait for them at its end: namespace deletion takes ~1 min on some clusters
         for (String ns : createdNamespaces) {
             try {
