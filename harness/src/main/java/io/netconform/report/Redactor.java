@@ -33,6 +33,9 @@ public final class Redactor {
             // JSON style "token": "value"
             new Rule(Pattern.compile("(?i)(\"" + SECRET_KEY + "\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\""),
                     "$1\"" + MASK + "\""),
+            // inline "token: abc" / "password=abc" inside a log line or an event message
+            new Rule(Pattern.compile("(?i)(?<![\\w-])(" + SECRET_KEY + "[\"']?\\s*[:=]\\s*)(?![\"']?\\Q" + MASK
+                    + "\\E)[\"']?[^\\s\"',;]+[\"']?"), "$1" + MASK),
             // command lines: --token=abc, --password abc
             new Rule(Pattern.compile("(?i)(--(?:token|password|client-key|client-key-data)[= ])\\S+"), "$1" + MASK),
             // a bare service-account JWT anywhere else (log lines, exception messages)

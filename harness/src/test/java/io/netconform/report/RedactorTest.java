@@ -34,6 +34,9 @@ class RedactorTest {
         assertThat(Redactor.redact("sent bearer s3cr3t.x_y to the API")).isEqualTo("sent bearer [REDACTED] to the API");
         assertThat(Redactor.redact("{\"token\": \"s3cr3t\", \"name\": \"a\"}"))
                 .isEqualTo("{\"token\": \"[REDACTED]\", \"name\": \"a\"}");
+        assertThat(Redactor.redact("plugin failed: unauthorized, token: s3cr3t; retrying"))
+                .isEqualTo("plugin failed: unauthorized, token: [REDACTED]; retrying");
+        assertThat(Redactor.redact("url?user=a&password=s3cr3t&x=1")).doesNotContain("s3cr3t");
         assertThat(Redactor.redact("kubectl --token=s3cr3t get pods")).isEqualTo("kubectl --token=[REDACTED] get pods");
         assertThat(Redactor.redact("sa eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln end")).isEqualTo("sa [REDACTED] end");
     }
