@@ -1,5 +1,7 @@
 package io.netconform.junit;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.netconform.cluster.Cluster;
 import io.netconform.cluster.Images;
 import io.netconform.cluster.Placement;
@@ -39,6 +41,7 @@ public final class Run implements AutoCloseable {
     private final RunNamespaces namespaces;
     private final KubernetesExecutor executor;
     private final Placement placement;
+    private final List<Node> nodes;
     private final Consumer<String> console;
     private final EnforcementCheck policyEnforcement;
     private final SummaryRecorder summary;
@@ -52,7 +55,8 @@ public final class Run implements AutoCloseable {
         this.console = console;
         this.images = images(config);
         this.cni = CniDetector.detect(cluster.client()).withOverrides(config.cni(), config.expectMtu());
-        this.placement = Placement.choose(cluster.client().nodes().list().getItems(), config.maxNodePairs());
+        this.nodes = cluster.client().nodes().list().getItems();
+        this.placement = Placement.choose(nodes, config.maxNodePairs());
         this.namespaces = new RunNamespaces(cluster.client(), id, config.namespaceTtl());
         this.executor = new KubernetesExecutor(cluster.client());
         this.policyEnforcement = new EnforcementCheck(this);
@@ -85,7 +89,6 @@ public final class Run implements AutoCloseable {
         run.console.accept("Kubernetes " + run.cluster.kubernetesVersion() + " (" + run.cluster.distribution() + "), "
                 + run.placement.describe());
         run.console.accept(run.cni.describe());
-        run.cni.warnings().forEach(w -> run.console.accept("WARNING: " + w));
         return run;
     }
 
@@ -142,6 +145,14 @@ public final class Run implements AutoCloseable {
 
     public Placement placement() {
         return placement;
+    }
+
+    /** A node's InternalIP in one family, for probes to the host network; null when it has none. */
+    public String nodeAddress(String node, IpFamily family) {
+        return nodes.stream().filter(n -> n.getMetadata().getName().equals(node))
+                .flatMap(n -> n.getStatus().getAddresses().stream())
+                .filter(a -> "InternalIP".equals(a.getType()) && IpFamily.of(a.getAddress()) == family)
+                .map(NodeAddress::getAddress).findFirst().orElse(null);
     }
 
     public void say(String line) {

@@ -1,0 +1,120 @@
+package io.netconform.scenarios.dns;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.netconform.junit.ConformanceSuite;
+import io.netconform.junit.Fleet;
+import io.netconform.junit.Scenario;
+import io.netconform.probe.DnsAnswer;
+import io.netconform.probe.DnsResult;
+import io.netconform.probe.Probe;
+import io.netconform.probe.ProbeResult;
+import io.netconform.report.FailureKind;
+import io.netconform.report.Summary;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestFactory;
+import org.opentest4j.TestAbortedException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+/**
+ * Cluster DNS as pods use it: the DNS service found from the cluster (kube-system/kube-dns, else the pod's
+ * resolv.conf — never a hard-coded 10.43.0.10), a Service resolved by short name, namespace-qualified name and FQDN
+ * (the search path and ndots), {@code kubernetes.default}, over UDP and TCP, and a missing name answered NXDOMAIN —
+ * told apart from a timeout, since {@code dig} exits 0 on NXDOMAIN.
+ */
+@ConformanceSuite
+@Tag("dns")
+@DisplayName("dns")
+class DnsTest {
+
+    private static final Pattern NAMESERVER = Pattern.compile("(?m)^nameserver\\s+(\\S+)");
+
+    @TestFactory
+    @DisplayName("cluster DNS")
+    Stream<DynamicTest> clusterDns(Scenario scenario) {
+        Fleet fleet = scenario.fleet();
+        Fleet.Member client = fleet.probes().get(0);
+        String server = dnsServer(scenario, client);
+        String ns = fleet.namespace();
+        String fqdn = Fleet.SERVICE + "." + ns + ".svc.cluster.local";
+        String service = fleet.serviceIp();
+        List<DynamicTest> checks = new ArrayList<>();
+        checks.add(lookup(scenario, client, "short name " + Fleet.SERVICE + " via the search path",
+                Probe.digSearch(Fleet.SERVICE, scenario.probeTimeout()), "UDP", DnsAnswer.RESOLVED, service));
+        checks.add(lookup(scenario, client, "namespace-qualified " + Fleet.SERVICE + "." + ns,
+                Probe.digSearch(Fleet.SERVICE + "." + ns, scenario.probeTimeout()), "UDP", DnsAnswer.RESOLVED, service));
+        checks.add(lookup(scenario, client, "FQDN " + fqdn + " over UDP",
+                Probe.dig(server, fqdn, scenario.probeTimeout(), false), "UDP", DnsAnswer.RESOLVED, service));
+        checks.add(lookup(scenario, client, "FQDN " + fqdn + " over TCP",
+                Probe.dig(server, fqdn, scenario.probeTimeout(), true), "TCP", DnsAnswer.RESOLVED, service));
+        checks.add(lookup(scenario, client, "kubernetes.default via the search path",
+                Probe.digSearch("kubernetes.default", scenario.probeTimeout()), "UDP", DnsAnswer.RESOLVED,
+                scenario.run().cluster().client().services().inNamespace("default").withName("kubernetes").get()
+                        .getSpec().getClusterIP()));
+        String missing = "no-such-service-" + scenario.run().id() + "." + ns + ".svc.cluster.local";
+        checks.add(lookup(scenario, client, "missing name answers NXDOMAIN (not a timeout)",
+                Probe.dig(server, missing, scenario.probeTimeout(), false), "UDP", DnsAnswer.NXDOMAIN, null));
+        String external = scenario.run().config().externalDnsName();
+        checks.add(external == null
+                ? dynamicTest("external name", () -> {
+                    throw new TestAbortedException("no --external-dns-name given (nightly clusters are often offline)");
+                })
+                : lookup(scenario, client, "external name " + external,
+                Probe.digSearch(external, scenario.probeTimeout()), "UDP", DnsAnswer.RESOLVED, null));
+        return checks.stream();
+    }
+
+    private static DynamicTest lookup(Scenario scenario, Fleet.Member client, String name, Probe probe,
+                                      String transport, DnsAnswer expected, String expectedAddress) {
+        return dynamicTest(name, () -> {
+            ProbeResult result = scenario.probe(client.ref(), probe);
+            DnsResult dns = DnsResult.of(result);
+            boolean ok = dns.answer() == expected && (expectedAddress == null || dns.addresses().contains(expectedAddress));
+            scenario.run().summary().dns(new Summary.Dns(name, "A", transport,
+                    expected + (expectedAddress == null ? "" : " " + expectedAddress),
+                    dns.answer() + (dns.addresses().isEmpty() ? "" : " " + dns.addresses()), ok));
+            if (!ok) {
+                throw new AssertionError(FailureKind.DNS.marker() + " " + name + ": expected " + expected
+                        + (expectedAddress == null ? "" : " with " + expectedAddress) + ", got " + dns.answer() + " "
+                        + dns.addresses() + " (" + dns.detail() + ")\n  reproduce: " + result.reproduce()
+                        + "\n  output: " + result.output().strip());
+            }
+        });
+    }
+
+    /**
+     * The cluster DNS service: kube-system/kube-dns (its ClusterIP), else the nameserver the kubelet wrote into the
+     * pod's resolv.conf. A cluster with neither fails every DNS check with that reason, before any lookup.
+     */
+    static String dnsServer(Scenario scenario, Fleet.Member client) {
+        Service kubeDns = scenario.run().cluster().client().services().inNamespace("kube-system").withName("kube-dns").get();
+        if (kubeDns != null && kubeDns.getSpec().getClusterIP() != null && !"None".equals(kubeDns.getSpec().getClusterIP())) {
+            return kubeDns.getSpec().getClusterIP();
+        }
+        List<String> cat = List.of("cat", "/etc/resolv.conf");
+        var resolv = scenario.run().executor().exec(client.ref(), cat, scenario.probeTimeout().plusSeconds(5));
+        Matcher m = NAMESERVER.matcher(resolv.completed() ? resolv.stdout() : "");
+        String fromPod = m.find() ? m.group(1) : null;
+        if (fromPod == null) {
+            throw new AssertionError(FailureKind.DNS.marker() + " no cluster DNS service: kube-system/kube-dns does not exist"
+                    + " and the pod's resolv.conf names no nameserver\n  reproduce: " + client.ref().kubectlExec(cat));
+        }
+        ProbeResult probe = scenario.probe(client.ref(), Probe.dig(fromPod, "kubernetes.default.svc.cluster.local",
+                scenario.probeTimeout(), false));
+        DnsResult answer = DnsResult.of(probe);
+        if (answer.answer() == DnsAnswer.TIMEOUT || answer.answer() == DnsAnswer.UNREACHABLE) {
+            throw new AssertionError(FailureKind.DNS.marker() + " no cluster DNS service: kube-system/kube-dns does not exist,"
+                    + " and the nameserver in the pods' resolv.conf (" + fromPod + ") does not answer (" + answer.answer()
+                    + ")\n  reproduce: " + probe.reproduce());
+        }
+        return fromPod;
+    }
+}
