@@ -297,6 +297,26 @@ public final class Scenario implements AutoCloseable {
     }
 
     /**
+     * Runs a probe until it shows what is expected or the converge timeout passes, and returns the last observation:
+     * clusters take a moment to program a new Service or policy, and only a lasting mismatch is a finding.
+     */
+    public ProbeResult probeUntil(PodRef from, Probe probe, java.util.function.Predicate<ProbeResult> expected) {
+        java.util.concurrent.atomic.AtomicReference<ProbeResult> last = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            org.awaitility.Awaitility.await("probe " + probe.command() + " from " + from)
+                    .atMost(run.config().convergeTimeout().plus(probe.budget()).plus(Probe.EXEC_MARGIN))
+                    .pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofSeconds(1))
+                    .until(() -> {
+                        last.set(probe(from, probe));
+                        return expected.test(last.get());
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // the last observation is the finding; the caller names what was expected
+        }
+        return last.get();
+    }
+
+    /**
      * Checks the cluster against an expectation for one port: first that the oracle predicts the same (otherwise the
      * case or the oracle is wrong — a harness bug), then probes every pair in one exec per source pod, re-probing
      * pairs that differ until the converge timeout, and fails with grids, reasons and reproduce lines.

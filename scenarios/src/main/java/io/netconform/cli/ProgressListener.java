@@ -26,8 +26,8 @@ final class ProgressListener implements TestExecutionListener {
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {
         plan = testPlan;
-        long tests = testPlan.countTestIdentifiers(TestIdentifier::isTest);
-        out.printf("running %d checks (more are added as suites discover node pairs and IP families)%n", tests);
+        out.printf("running %d suites (checks are added as they discover node pairs and IP families)%n",
+                testPlan.getRoots().stream().flatMap(r -> testPlan.getChildren(r).stream()).count());
         out.flush();
     }
 

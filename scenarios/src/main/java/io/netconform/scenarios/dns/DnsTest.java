@@ -75,9 +75,9 @@ class DnsTest {
     private static DynamicTest lookup(Scenario scenario, Fleet.Member client, String name, Probe probe,
                                       String transport, DnsAnswer expected, String expectedAddress) {
         return dynamicTest(name, () -> {
-            ProbeResult result = scenario.probe(client.ref(), probe);
+            ProbeResult result = scenario.probeUntil(client.ref(), probe, r -> matches(DnsResult.of(r), expected, expectedAddress));
             DnsResult dns = DnsResult.of(result);
-            boolean ok = dns.answer() == expected && (expectedAddress == null || dns.addresses().contains(expectedAddress));
+            boolean ok = matches(dns, expected, expectedAddress);
             scenario.run().summary().dns(new Summary.Dns(name, "A", transport,
                     expected + (expectedAddress == null ? "" : " " + expectedAddress),
                     dns.answer() + (dns.addresses().isEmpty() ? "" : " " + dns.addresses()), ok));
@@ -88,6 +88,10 @@ class DnsTest {
                         + "\n  output: " + result.output().strip());
             }
         });
+    }
+
+    private static boolean matches(DnsResult dns, DnsAnswer expected, String expectedAddress) {
+        return dns.answer() == expected && (expectedAddress == null || dns.addresses().contains(expectedAddress));
     }
 
     /**
