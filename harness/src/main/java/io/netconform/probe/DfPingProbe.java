@@ -6,7 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** iputils {@code ping -M do -s SIZE -c 2 -W T ip}: two packets so one lost reply is not called a black hole. */
+/**
+ * iputils {@code ping -M do -s SIZE -c 2 -i 0.2 -W T ip}: two packets so one lost reply is not called a black hole,
+ * 0.2 s apart because ping's default 1 s interval made every DF ping, passing or refused, cost a whole second.
+ */
 record DfPingProbe(String ip, int payload, Duration timeout) implements Probe {
 
     DfPingProbe {
@@ -21,7 +24,7 @@ record DfPingProbe(String ip, int payload, Duration timeout) implements Probe {
         if (Text.isIpv6(ip)) {
             argv.add("-6");
         }
-        argv.addAll(List.of("-M", "do", "-s", Integer.toString(payload), "-c", "2", "-W",
+        argv.addAll(List.of("-M", "do", "-s", Integer.toString(payload), "-c", "2", "-i", "0.2", "-W",
                 Long.toString(Text.seconds(timeout)), ip));
         return argv;
     }

@@ -43,6 +43,13 @@ public record DnsResult(DnsAnswer answer, List<String> addresses, String detail)
         if (status.find()) {
             return fromRcode(status.group(1), digAddresses(output), "dig status " + status.group(1));
         }
+        // nslookup asks for A and AAAA: one answered with addresses is a resolution, even when the server
+        // said NXDOMAIN to the other (dnsmasq does for an A-only name), which also makes nslookup exit 1
+        List<String> answered = output.contains("Server:") ? nslookupAddresses(output) : List.of();
+        if (!answered.isEmpty()) {
+            return new DnsResult(DnsAnswer.RESOLVED, answered, "nslookup: " + String.join(", ", answered)
+                    + Text.find(CANT_FIND, output).map(m -> " (the other record type: " + m.group(2) + ")").orElse(""));
+        }
         Matcher cantFind = CANT_FIND.matcher(output);
         if (cantFind.find()) {
             return fromRcode(cantFind.group(2), List.of(), "nslookup: server can't find " + cantFind.group(1)
@@ -58,10 +65,6 @@ public record DnsResult(DnsAnswer answer, List<String> addresses, String detail)
             return new DnsResult(DnsAnswer.TIMEOUT, List.of(), timedOut.orElse("exit " + exitCode + ", no answer"));
         }
         if (output.contains("Server:")) {
-            List<String> addresses = nslookupAddresses(output);
-            if (!addresses.isEmpty()) {
-                return new DnsResult(DnsAnswer.RESOLVED, addresses, "nslookup: " + String.join(", ", addresses));
-            }
             if (NO_ANSWER.matcher(output).find()) {
                 return new DnsResult(DnsAnswer.NODATA, List.of(), "nslookup: no answer");
             }

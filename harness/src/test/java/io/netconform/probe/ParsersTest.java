@@ -59,7 +59,7 @@ class ParsersTest {
     void ipv6PingAndDfPingCarryTheFamilyFlag() {
         assertThat(Probe.ping("fd00::1", 3, T).command()).containsExactly("ping", "-6", "-c", "3", "-W", "2", "-i", "0.2", "fd00::1");
         assertThat(Probe.dfPing("fd00::1", 1402, T).command())
-                .containsExactly("ping", "-6", "-M", "do", "-s", "1402", "-c", "2", "-W", "2", "fd00::1");
+                .containsExactly("ping", "-6", "-M", "do", "-s", "1402", "-c", "2", "-i", "0.2", "-W", "2", "fd00::1");
     }
 
     @ParameterizedTest(name = "{0} -> {1} mtu {2}")

@@ -72,6 +72,8 @@ public final class ProbeLab implements AutoCloseable {
     public static final int ECHO_PORT = 9000;
     /** A UDP echo server listens here too, so the silence comes from iptables and not from a closed port. */
     public static final int UDP_DROPPED_PORT = 9999;
+    /** iperf3's default port on pb, served only after {@link #startIperf3Server()}. */
+    public static final int IPERF3_PORT = 5201;
 
     private static final Logger LOG = LoggerFactory.getLogger(ProbeLab.class);
     private static final String PREFIX = "ncl-";
@@ -260,6 +262,24 @@ public final class ProbeLab implements AutoCloseable {
         awaitListening(pb, Set.of("tcp:" + HTTP_PORT, "tcp:" + TCP_DROPPED_PORT, "tcp:" + TCP_REJECTED_PORT,
                 "tcp:" + ECHO_PORT, "udp:" + ECHO_PORT, "udp:" + UDP_DROPPED_PORT));
         awaitListening(dns, Set.of("udp:53", "tcp:53"));
+    }
+
+    /**
+     * Starts {@code iperf3 -s} on pb (TCP and UDP tests, one client at a time) and waits until it listens.
+     * Optional because only throughput measurements need it and not every machine has iperf3; it runs as one
+     * of the lab's servers, so {@link #close()} stops it and fails if it outlives the lab. Idempotent.
+     */
+    public synchronized void startIperf3Server() {
+        if (closed.get()) {
+            throw new IllegalStateException(this + " is closed; cannot start iperf3 in it");
+        }
+        if (daemons.stream().anyMatch(d -> d.what().equals("iperf3") && d.process().isAlive())) {
+            return;
+        }
+        String pb = netnsByRole.get(PB);
+        // not -D: a daemonised iperf3 would leave the process the lab tracks (and stops) at once
+        daemon("iperf3", pb, "iperf3", "-s", "-p", String.valueOf(IPERF3_PORT));
+        awaitListening(pb, Set.of("tcp:" + IPERF3_PORT));
     }
 
     private static String nginxConfig(Path dir) {
