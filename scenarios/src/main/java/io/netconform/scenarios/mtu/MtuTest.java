@@ -43,12 +43,12 @@ class MtuTest {
         for (IpFamily family : fleet.families()) {
             for (Fleet.Path path : fleet.crossNodePaths(family)) {
                 checks.add(dynamicTest("DF ping " + path.label(), () -> check(scenario, path.from(), path.toIp(),
-                        path.label(), false)));
+                        path.to().node(), path.label())));
                 String nodeIp = scenario.run().nodeAddress(path.to().node(), family);
                 if (nodeIp != null) {
                     checks.add(dynamicTest("DF ping " + path.from().node() + " → host network of " + path.to().node()
                             + " (" + family.label() + ")", () -> check(scenario, path.from(), nodeIp,
-                            path.from().node() + " → node " + path.to().node(), false)));
+                            "host " + path.to().node(), path.from().node() + " → host network of " + path.to().node())));
                 }
             }
         }
@@ -61,14 +61,14 @@ class MtuTest {
         return checks.stream();
     }
 
-    private static void check(Scenario scenario, Fleet.Member from, String ip, String label, boolean sameNode) {
+    private static void check(Scenario scenario, Fleet.Member from, String ip, String to, String label) {
         CniProfile cni = scenario.cni();
         OptionalInt configured = cni.expectedMtu();
         boolean strict = cni.mtuStrict() && configured.isPresent();
         int expected = strict ? configured.getAsInt() : interfaceMtu(scenario, from);
         PathMtu mtu = PathMtu.discover(scenario.run().executor(), from.ref(), ip, expected,
                 scenario.probeTimeout());
-        scenario.run().summary().mtu(new Summary.Mtu(from.node(), label, sameNode, IpFamily.of(ip).label(), expected,
+        scenario.run().summary().mtu(new Summary.Mtu(from.node(), to, false, IpFamily.of(ip).label(), expected,
                 mtu.interfaceMtu().isPresent() ? mtu.interfaceMtu().getAsInt() : null,
                 mtu.pmtu().isPresent() ? mtu.pmtu().getAsInt() : null, mtu.passSize(), mtu.passed(),
                 mtu.failSizeOutcome().name()));
