@@ -163,12 +163,13 @@ public final class Run implements AutoCloseable {
     public synchronized Fleet fleet() {
         failIfFatal();
         if (fleet == null) {
+            long t0 = System.nanoTime();
             try {
-                long t0 = System.nanoTime();
                 fleet = Fleet.deploy(cluster.client(), namespaces, placement, images, config.podReadyTimeout());
                 say(String.format("fleet ready in %.1f s: %d pods", (System.nanoTime() - t0) / 1e9, fleet.all().size()));
             } catch (RuntimeException e) {
                 fatal = e;
+                say(String.format("fleet could not start (after %.1f s): %s", (System.nanoTime() - t0) / 1e9, e.getMessage()));
                 throw e;
             }
         }
