@@ -46,11 +46,11 @@ class SummaryTest {
         assertThat(read).isEqualTo(written);
         assertThat(read.checks()).hasSize(200);
         assertThat(read.cluster().server()).isEqualTo("https://10.0.0.1:6443");
-        assertThat(read.checks().get(1)).satisfies(c -> {
+        assertThat(byId(read, "c1")).satisfies(c -> {
             assertThat(c.status()).isEqualTo(Summary.Status.FAILED);
             assertThat(c.kind()).isEqualTo(FailureKind.MTU);
         });
-        assertThat(read.checks().get(2)).satisfies(c -> {
+        assertThat(byId(read, "c2")).satisfies(c -> {
             assertThat(c.status()).isEqualTo(Summary.Status.BROKEN);
             assertThat(c.kind()).isEqualTo(FailureKind.INFRA);
         });
@@ -83,5 +83,10 @@ class SummaryTest {
                 .isEqualTo("failures by kind: Policy not enforced 1, Unexpected drop 1");
         // fixed width: every check line is as wide as the header up to the reason column
         assertThat(lines.subList(2, 8)).allSatisfy(l -> assertThat(l.length()).isGreaterThanOrEqualTo(24 + 44 + 7 + 8 + 4));
+    }
+
+    /** The pool records checks in any order: find them by id, never by position. */
+    private static Summary.Check byId(Summary summary, String id) {
+        return summary.checks().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
     }
 }
