@@ -64,6 +64,8 @@ class ProbesInLabTest {
 
     private static final Duration T = Duration.ofSeconds(1);
     private static final String MISSING = "missing.default.svc.cluster.local";
+    /** Nothing listens here on pb and no rule filters it: the kernel itself answers with RST / port unreachable. */
+    private static final int CLOSED_PORT = 9001;
 
     /** Every probe pa runs, with the verdict the lab's wiring dictates; keys double as batch keys. */
     private static final Map<String, Probe> PROBES = new LinkedHashMap<>();
@@ -88,11 +90,13 @@ class ProbesInLabTest {
         probe("tcp open", Probe.tcpConnect(PB_IP, HTTP_PORT, T), Verdict.ALLOWED);
         probe("tcp dropped", Probe.tcpConnect(PB_IP, TCP_DROPPED_PORT, T), Verdict.TIMEOUT);
         probe("tcp rejected", Probe.tcpConnect(PB_IP, TCP_REJECTED_PORT, T), Verdict.REFUSED);
+        probe("tcp closed", Probe.tcpConnect(PB_IP, CLOSED_PORT, T), Verdict.REFUSED);
         probe("http open", Probe.http(PB_IP, HTTP_PORT, T), Verdict.ALLOWED);
         probe("http dropped", Probe.http(PB_IP, TCP_DROPPED_PORT, T), Verdict.TIMEOUT);
         probe("http rejected", Probe.http(PB_IP, TCP_REJECTED_PORT, T), Verdict.REFUSED);
         probe("udp echo", Probe.udpEcho(PB_IP, ECHO_PORT, T), Verdict.ALLOWED);
         probe("udp dropped", Probe.udpEcho(PB_IP, UDP_DROPPED_PORT, T), Verdict.TIMEOUT);
+        probe("udp closed", Probe.udpEcho(PB_IP, CLOSED_PORT, T), Verdict.REFUSED);
     }
 
     private static void probe(String key, Probe probe, Verdict expected) {
@@ -312,6 +316,7 @@ class ProbesInLabTest {
             assertThat(single("tcp open").detail()).contains("succeeded");
             assertThat(single("tcp dropped").detail()).contains("timed out");
             assertThat(single("tcp rejected").detail()).contains("Connection refused");
+            assertThat(single("tcp closed").detail()).contains("Connection refused");
         }
 
         @Test
@@ -322,9 +327,24 @@ class ProbesInLabTest {
         }
 
         @Test
+        void sctpWithoutListenerIsRefusedOrNamesTheKernelWithoutSctp() {
+            ProbeResult sctp = Probe.sctpEcho(PB_IP, ECHO_PORT, T).run(executor, lab.pod(PA));
+            // /proc/sys/net/sctp exists once the kernel has SCTP (built in or the module loaded)
+            boolean kernelHasSctp = Files.isDirectory(Path.of("/proc/sys/net/sctp"));
+
+            if (kernelHasSctp) {
+                assertThat(sctp.verdict()).as("%s%n%s", sctp, sctp.output()).isEqualTo(Verdict.REFUSED);
+            } else {
+                assertThat(sctp.verdict()).as("%s%n%s", sctp, sctp.output()).isEqualTo(Verdict.ERROR);
+                assertThat(sctp.detail()).contains("SCTP not supported by the kernel/CNI", "Protocol not supported");
+            }
+        }
+
+        @Test
         void udpEcho() {
             assertThat(single("udp echo").detail()).contains("token echoed back");
             assertThat(single("udp dropped").detail()).contains("no echo");
+            assertThat(single("udp closed").detail()).contains("Connection refused");
         }
     }
 
