@@ -23,7 +23,9 @@ public record DnsResult(DnsAnswer answer, List<String> addresses, String detail)
     private static final Pattern NO_ANSWER = Pattern.compile("Can't find .*: No answer|No answer");
     private static final Pattern NSLOOKUP_ADDRESS = Pattern.compile("^Address(?: \\d+)?:\\s+(\\S+)");
     private static final Pattern IP = Pattern.compile("^[0-9a-fA-F:.]+$");
-    private static final Pattern REFUSED = Pattern.compile("connection refused", Pattern.CASE_INSENSITIVE);
+    // dig +tcp says "failed: network unreachable." for an ICMP net-unreachable, then "no servers could be reached"
+    private static final Pattern REFUSED = Pattern.compile(
+            "connection refused|network unreachable|host unreachable|no route to host", Pattern.CASE_INSENSITIVE);
     private static final Pattern TIMED_OUT = Pattern.compile("timed out|no servers could be reached");
 
     public DnsResult {
@@ -55,7 +57,7 @@ public record DnsResult(DnsAnswer answer, List<String> addresses, String detail)
             return fromRcode(cantFind.group(2), List.of(), "nslookup: server can't find " + cantFind.group(1)
                     + ": " + cantFind.group(2));
         }
-        // refused before timed out: dig +tcp to a closed port prints both "connection refused" and "no servers"
+        // refused before timed out: dig +tcp to a closed port or unrouted address prints both the refusal and "no servers"
         Optional<String> refused = Text.lineMatching(REFUSED, output);
         if (refused.isPresent()) {
             return new DnsResult(DnsAnswer.UNREACHABLE, List.of(), refused.get());

@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
 record NcProbe(String ip, int port, Duration timeout) implements Probe {
 
     private static final Pattern SUCCEEDED = Pattern.compile("succeeded!|\\bopen\\b");
-    private static final Pattern REFUSED = Pattern.compile("Connection refused|No route to host|Host is unreachable");
+    // "Network is unreachable": an ICMP net-unreachable from a router or a REJECT rule, as actively refused as an RST
+    private static final Pattern REFUSED = Pattern.compile(
+            "Connection refused|No route to host|Host is unreachable|Network is unreachable");
     private static final Pattern TIMED_OUT = Pattern.compile("timed out");
 
     @Override

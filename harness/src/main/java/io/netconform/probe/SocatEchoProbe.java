@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 record SocatEchoProbe(Protocol protocol, String ip, int port, Duration timeout, String token) implements Probe {
 
     private static final Pattern UNSUPPORTED = Pattern.compile("Protocol not supported|Address family not supported");
-    private static final Pattern REFUSED = Pattern.compile("Connection refused|No route to host|Host is unreachable");
+    private static final Pattern REFUSED = Pattern.compile(
+            "Connection refused|No route to host|Host is unreachable|Network is unreachable");
     private static final Pattern TIMED_OUT = Pattern.compile("timed out");
 
     static SocatEchoProbe udp(String ip, int port, Duration timeout) {

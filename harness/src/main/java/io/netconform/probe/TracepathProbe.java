@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 record TracepathProbe(String ip) implements Probe {
 
     private static final Pattern RESUME = Pattern.compile("Resume: pmtu (\\d+)(?: hops (\\d+))?(?: back (\\d+))?");
+    /** A hop's ICMP unreachable: {@code !N} network, {@code !H} host, {@code !P} protocol, {@code !A} prohibited. */
+    private static final Pattern UNREACHABLE = Pattern.compile("^\\s*\\d+:\\s+(\\S+)\\s.*\\s!([NHPA])\\s*$", Pattern.MULTILINE);
 
     @Override
     public List<String> command() {
@@ -35,6 +37,11 @@ record TracepathProbe(String ip) implements Probe {
             metrics.put("hops", Double.parseDouble(m.group(2)));
         }
         boolean reached = output.contains(" reached");
+        Matcher unreachable = UNREACHABLE.matcher(output);
+        if (!reached && unreachable.find()) {
+            return new Reading(Verdict.REFUSED, unreachable.group(1) + " answered unreachable (!" + unreachable.group(2)
+                    + ") for " + ip + ", " + m.group().strip(), metrics);
+        }
         return new Reading(reached ? Verdict.ALLOWED : Verdict.TIMEOUT,
                 (reached ? "reached" : "did not reach") + " " + ip + ", " + m.group().strip(), metrics);
     }

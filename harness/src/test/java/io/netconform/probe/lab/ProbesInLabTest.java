@@ -64,6 +64,16 @@ class ProbesInLabTest {
 
     private static final Duration T = Duration.ofSeconds(1);
     private static final String MISSING = "missing.default.svc.cluster.local";
+    /** Nothing listens here on pb and no rule filters it: the kernel itself answers with RST / port unreachable. */
+    private static final int CLOSED_PORT = 9001;
+    /**
+     * Node 1 forwards this network towards node 2 but its FORWARD chain rejects it with ICMP net unreachable, as
+     * a router without the route or a firewall would. Not a plain missing route: the kernel's own answer to that
+     * (ip_error) is limited to a burst of 5 per source by the host-wide net.ipv4.route.error_burst, so a batch
+     * of probes would see the later ones time out.
+     */
+    private static final String UNREACHABLE_NET = "10.77.9.0/24";
+    private static final String UNREACHABLE_IP = "10.77.9.9";
 
     /** Every probe pa runs, with the verdict the lab's wiring dictates; keys double as batch keys. */
     private static final Map<String, Probe> PROBES = new LinkedHashMap<>();
@@ -88,11 +98,18 @@ class ProbesInLabTest {
         probe("tcp open", Probe.tcpConnect(PB_IP, HTTP_PORT, T), Verdict.ALLOWED);
         probe("tcp dropped", Probe.tcpConnect(PB_IP, TCP_DROPPED_PORT, T), Verdict.TIMEOUT);
         probe("tcp rejected", Probe.tcpConnect(PB_IP, TCP_REJECTED_PORT, T), Verdict.REFUSED);
+        probe("tcp closed", Probe.tcpConnect(PB_IP, CLOSED_PORT, T), Verdict.REFUSED);
         probe("http open", Probe.http(PB_IP, HTTP_PORT, T), Verdict.ALLOWED);
         probe("http dropped", Probe.http(PB_IP, TCP_DROPPED_PORT, T), Verdict.TIMEOUT);
         probe("http rejected", Probe.http(PB_IP, TCP_REJECTED_PORT, T), Verdict.REFUSED);
         probe("udp echo", Probe.udpEcho(PB_IP, ECHO_PORT, T), Verdict.ALLOWED);
         probe("udp dropped", Probe.udpEcho(PB_IP, UDP_DROPPED_PORT, T), Verdict.TIMEOUT);
+        probe("udp closed", Probe.udpEcho(PB_IP, CLOSED_PORT, T), Verdict.REFUSED);
+        probe("ping net unreachable", Probe.ping(UNREACHABLE_IP, 2, T), Verdict.REFUSED);
+        probe("tracepath net unreachable", Probe.tracepath(UNREACHABLE_IP), Verdict.REFUSED);
+        probe("tcp net unreachable", Probe.tcpConnect(UNREACHABLE_IP, HTTP_PORT, T), Verdict.REFUSED);
+        probe("http net unreachable", Probe.http(UNREACHABLE_IP, HTTP_PORT, T), Verdict.REFUSED);
+        probe("dig net unreachable tcp", Probe.dig(UNREACHABLE_IP, SERVICE_NAME, T, true), Verdict.REFUSED);
     }
 
     private static void probe(String key, Probe probe, Verdict expected) {
@@ -109,6 +126,10 @@ class ProbesInLabTest {
     static void startLab() {
         lab = ProbeLab.start();
         executor = new CountingExecutor(lab.executor());
+        String node1 = lab.namespaces().get("n1");
+        node1(List.of("ip", "-n", node1, "route", "add", UNREACHABLE_NET, "via", "10.79.0.2", "dev", "vxlan0"));
+        node1(List.of("ip", "netns", "exec", node1, "iptables", "-w", "-A", "FORWARD", "-d", UNREACHABLE_NET,
+                "-j", "REJECT", "--reject-with", "icmp-net-unreachable"));
     }
 
     @AfterAll
@@ -118,6 +139,12 @@ class ProbesInLabTest {
             System.out.printf("probes-in-lab: lab set-up %d ms, teardown %d ms, %d execs%n",
                     lab.setupTime().toMillis(), lab.teardownTime().toMillis(), executor.execs());
         }
+    }
+
+    private static void node1(List<String> command) {
+        ExecResult result = NetnsExecutor.run(command, Duration.ofSeconds(10));
+        assertThat(result.completed() && result.exitCode() == 0)
+                .as("lab set-up step: %s: %s%n%s", NetnsExecutor.line(command), result, result.output()).isTrue();
     }
 
     /** Runs the probe {@code key} from pa in its own exec, once per class run, and checks its verdict. */
@@ -312,6 +339,7 @@ class ProbesInLabTest {
             assertThat(single("tcp open").detail()).contains("succeeded");
             assertThat(single("tcp dropped").detail()).contains("timed out");
             assertThat(single("tcp rejected").detail()).contains("Connection refused");
+            assertThat(single("tcp closed").detail()).contains("Connection refused");
         }
 
         @Test
@@ -322,9 +350,37 @@ class ProbesInLabTest {
         }
 
         @Test
+        void sctpWithoutListenerIsRefusedOrNamesTheKernelWithoutSctp() {
+            ProbeResult sctp = Probe.sctpEcho(PB_IP, ECHO_PORT, T).run(executor, lab.pod(PA));
+            // /proc/sys/net/sctp exists once the kernel has SCTP (built in or the module loaded)
+            boolean kernelHasSctp = Files.isDirectory(Path.of("/proc/sys/net/sctp"));
+
+            if (kernelHasSctp) {
+                assertThat(sctp.verdict()).as("%s%n%s", sctp, sctp.output()).isEqualTo(Verdict.REFUSED);
+            } else {
+                assertThat(sctp.verdict()).as("%s%n%s", sctp, sctp.output()).isEqualTo(Verdict.ERROR);
+                assertThat(sctp.detail()).contains("SCTP not supported by the kernel/CNI", "Protocol not supported");
+            }
+        }
+
+        @Test
+        void netUnreachableFromARouterIsRefusedNotATimeout() {
+            assertThat(single("ping net unreachable").detail()).contains("From " + ProbeLab.NODE1_GATEWAY, "Destination Net Unreachable");
+            assertThat(single("tracepath net unreachable").detail()).contains(ProbeLab.NODE1_GATEWAY + " answered unreachable (!N)");
+            assertThat(single("tcp net unreachable").detail()).contains("Network is unreachable");
+            assertThat(single("http net unreachable").detail()).startsWith("curl exit 7");
+            assertThat(DnsResult.of(single("dig net unreachable tcp")).answer()).isEqualTo(DnsAnswer.UNREACHABLE);
+            for (String key : List.of("ping net unreachable", "tcp net unreachable", "http net unreachable", "dig net unreachable tcp")) {
+                assertThat(SINGLE.get(key).elapsed()).as("%s answered at once, not after a timeout", key)
+                        .isLessThan(Duration.ofMillis(900));
+            }
+        }
+
+        @Test
         void udpEcho() {
             assertThat(single("udp echo").detail()).contains("token echoed back");
             assertThat(single("udp dropped").detail()).contains("no echo");
+            assertThat(single("udp closed").detail()).contains("Connection refused");
         }
     }
 
