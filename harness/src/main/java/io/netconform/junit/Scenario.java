@@ -16,7 +16,6 @@ import io.netconform.policy.PodId;
 import io.netconform.policy.PolicyFiles;
 import io.netconform.policy.PolicyOracle;
 import io.netconform.policy.Port;
-import io.netconform.policy.Prediction;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import io.netconform.probe.BatchProber;
@@ -25,6 +24,7 @@ import io.netconform.probe.ProbeRequest;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
+import io.netconform.report.Evidence;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 import io.netconform.report.Summary;
@@ -355,19 +355,20 @@ public final class Scenario implements AutoCloseable {
         });
         record(port, expected, observed, v);
         if (!v.errors().isEmpty()) {
-            throw new AssertionError(FailureKind.INFRA.marker() + " " + v.errors().size() + " of " + requests.size()
+            throw failure(FailureKind.INFRA.marker() + " " + v.errors().size() + " of " + requests.size()
                     + " probes could not observe on " + port + " (exec or tool errors, not network verdicts)\n"
-                    + v.describeFailures());
+                    + v.describeFailures(), List.copyOf(pods.values()));
         }
         if (!v.mismatches().isEmpty()) {
             boolean unexpectedAllow = v.mismatches().stream().anyMatch(k -> !expectAllowed.get(k));
             FailureKind kind = unexpectedAllow ? FailureKind.UNEXPECTED_ALLOW : FailureKind.UNEXPECTED_DROP;
-            throw new AssertionError(kind.marker() + " " + testName + ": "
+            throw failure(kind.marker() + " " + testName + ": "
                     + Reachability.report(expected, observed,
                     pair -> oracle.predict(pair.from(), pair.to(), port).why(),
                     pair -> v.observed().get(pair.toString()).detail(),
                     pair -> v.requests().get(pair.toString()).reproduce())
-                    + "\n(cni: " + cni().name() + ", waited " + run.config().convergeTimeout().toSeconds() + " s)");
+                    + "\n(cni: " + cni().name() + ", waited " + run.config().convergeTimeout().toSeconds() + " s)",
+                    List.copyOf(pods.values()));
         }
         return v;
     }
@@ -405,20 +406,30 @@ public final class Scenario implements AutoCloseable {
 
     /** Fails unless the probe saw {@code expected}; the message names what was expected, seen, why, and how to repeat it. */
     public ProbeResult expect(ProbeResult result, Verdict expected, String what, FailureKind kind) {
+        List<PodRef> involved = run.fleet().all().stream().map(Fleet.Member::ref).toList();
         if (result.verdict() == Verdict.ERROR && expected != Verdict.ERROR) {
-            throw new AssertionError(FailureKind.INFRA.marker() + " " + what + ": could not observe (" + result.detail()
-                    + ")\n  reproduce: " + result.reproduce() + "\n  output: " + result.output().strip());
+            throw failure(FailureKind.INFRA.marker() + " " + what + ": could not observe (" + result.detail()
+                    + ")\n  reproduce: " + result.reproduce() + "\n  output: " + result.output().strip(), involved);
         }
         if (result.verdict() != expected) {
-            throw new AssertionError(kind.marker() + " " + what + ": expected " + expected + ", got " + result.verdict()
+            throw failure(kind.marker() + " " + what + ": expected " + expected + ", got " + result.verdict()
                     + " (" + result.detail() + ")\n  reproduce: " + result.reproduce()
-                    + (result.output().isBlank() ? "" : "\n  output: " + result.output().strip()));
+                    + (result.output().isBlank() ? "" : "\n  output: " + result.output().strip()), involved);
         }
         return result;
     }
 
-    public String why(Prediction prediction) {
-        return prediction.why();
+    /**
+     * A check failed: collect what a person needs to find out why (the pods' describe and events, the CNI pods'
+     * status and recent logs) into reports/evidence/ and the report, and name where it went.
+     */
+    public AssertionError failure(String message, List<PodRef> involved) {
+        if (dry()) {
+            return new AssertionError(message);
+        }
+        String check = testName + "-" + Integer.toHexString(message.hashCode());
+        java.nio.file.Path dir = Evidence.collect(run.cluster().client(), check, involved, run.config().reportsDir());
+        return new AssertionError(message + "\n  evidence: " + dir);
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.netconform.junit.Run;
 import io.netconform.junit.Scenario;
 import io.netconform.report.Report;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on the same nodes, so pod-network overhead is a ratio rather than a guess. Results go to reports/bench/.
  */
 @ConformanceSuite
+@Order(50)
 @Tag("bench")
 @DisplayName("bench")
 class BenchTest {

@@ -11,6 +11,7 @@ import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
 import io.netconform.report.FailureKind;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * source pod run in one exec; a pair that fails is re-probed until the converge timeout before it is reported.
  */
 @ConformanceSuite
+@Order(1)
 @Tag("connectivity")
 @DisplayName("connectivity")
 class ConnectivityTest {

@@ -11,6 +11,7 @@ import io.netconform.probe.ProbeResult;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Summary;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * told apart from a timeout, since {@code dig} exits 0 on NXDOMAIN.
  */
 @ConformanceSuite
+@Order(3)
 @Tag("dns")
 @DisplayName("dns")
 class DnsTest {
@@ -82,10 +84,10 @@ class DnsTest {
                     expected + (expectedAddress == null ? "" : " " + expectedAddress),
                     dns.answer() + (dns.addresses().isEmpty() ? "" : " " + dns.addresses()), ok));
             if (!ok) {
-                throw new AssertionError(FailureKind.DNS.marker() + " " + name + ": expected " + expected
+                throw scenario.failure(FailureKind.DNS.marker() + " " + name + ": expected " + expected
                         + (expectedAddress == null ? "" : " with " + expectedAddress) + ", got " + dns.answer() + " "
                         + dns.addresses() + " (" + dns.detail() + ")\n  reproduce: " + result.reproduce()
-                        + "\n  output: " + result.output().strip());
+                        + "\n  output: " + result.output().strip(), List.of(client.ref()));
             }
         });
     }

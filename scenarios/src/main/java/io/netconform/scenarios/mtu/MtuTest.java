@@ -10,6 +10,7 @@ import io.netconform.probe.PathMtu;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Summary;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * MTU is the expectation, so the check still proves the path carries what the pod will send.
  */
 @ConformanceSuite
+@Order(2)
 @Tag("mtu")
 @DisplayName("mtu")
 class MtuTest {
@@ -76,10 +78,10 @@ class MtuTest {
                 : "CNI " + cni.name() + " gives no expectation: checked against the pod's interface MTU " + expected;
         boolean interfaceWrong = strict && !mtu.interfaceMatches();
         if (!mtu.passed() || interfaceWrong) {
-            throw new AssertionError(FailureKind.MTU.marker() + " " + label + ": " + source + ", found interface MTU "
+            throw scenario.failure(FailureKind.MTU.marker() + " " + label + ": " + source + ", found interface MTU "
                     + (mtu.interfaceMtu().isPresent() ? mtu.interfaceMtu().getAsInt() : "unreadable")
                     + (mtu.pmtu().isPresent() ? ", tracepath pmtu " + mtu.pmtu().getAsInt() : "") + "\n" + mtu.detail()
-                    + "\n  reproduce:\n    " + String.join("\n    ", mtu.reproduce()));
+                    + "\n  reproduce:\n    " + String.join("\n    ", mtu.reproduce()), List.of(from.ref()));
         }
     }
 
