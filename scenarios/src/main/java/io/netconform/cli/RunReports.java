@@ -113,10 +113,28 @@ final class RunReports {
         };
     }
 
+    /** A failure's whole message, indented under its check and cut at a length a console can take. */
+    private static String indent(String message) {
+        String text = message == null ? "" : message;
+        String[] lines = text.split("\n");
+        int max = 60;
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(lines.length, max); i++) {
+            b.append("    ").append(lines[i]).append('\n');
+        }
+        if (lines.length > max) {
+            b.append("    … ").append(lines.length - max).append(" more lines in summary.json and the JUnit XML\n");
+        }
+        return b.toString();
+    }
+
     /** Writes summary.json, prints the table, compares with a baseline, and decides the exit code. */
     int finish(Run run, TestExecutionSummary totals, Path baseline, PrintWriter out, PrintWriter err) {
         Summary summary = run.summary().write(dir.resolve("summary.json"));
         out.println();
+        summary.checks().stream()
+                .filter(c -> c.status() == Summary.Status.FAILED || c.status() == Summary.Status.BROKEN)
+                .forEach(c -> out.println("✗ " + c.suite() + " › " + c.name() + "\n" + indent(c.message())));
         out.println(ConsoleSummary.render(summary));
         out.printf("execs: %d · reports: %s (summary.json, junit/, allure-results/)%n", run.execCount(), dir);
         int exit = totals.getTotalFailureCount() > 0 ? 1 : 0;
