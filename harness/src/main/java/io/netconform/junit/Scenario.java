@@ -373,7 +373,7 @@ public final class Scenario implements AutoCloseable {
         PolicyOracle oracle = PolicyOracle.of(t, appliedPolicies());
         Reachability predicted = oracle.reachability(port);
         if (!expected.diff(predicted).isEmpty()) {
-            throw new AssertionError("[harness] the case's expectation and the policy oracle disagree on " + port
+            throw new AssertionError("[harness] " + testName + ": the case's expectation and the policy oracle disagree on " + port
                     + " — fix the case or the oracle before blaming the CNI\n"
                     + Reachability.report(expected, predicted, pair -> oracle.predict(pair.from(), pair.to(), port).why(), null));
         }

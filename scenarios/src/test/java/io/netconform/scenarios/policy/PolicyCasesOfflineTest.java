@@ -79,7 +79,7 @@ class PolicyCasesOfflineTest {
         // forgets that the backend is closed
         assertThatThrownBy(() -> scenario.verify(Port.tcp(8080), Reachability.allAllowed(topology, Port.tcp(8080))))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("the case's expectation and the policy oracle disagree on TCP/8080")
+                .hasMessageContaining("[harness] wrong-on-purpose: the case's expectation and the policy oracle disagree on TCP/8080")
                 .hasMessageContaining("frontend/web -> backend/api   expected ALLOWED, got BLOCKED");
     }
 
