@@ -2,6 +2,8 @@ package io.netconform.junit;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
@@ -28,6 +30,7 @@ import io.netconform.report.Evidence;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 import io.netconform.report.Summary;
+import org.opentest4j.TestAbortedException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -67,7 +70,8 @@ public final class Scenario implements AutoCloseable {
     /**
      * A scenario without a cluster: deploy gives pods made-up IPs, apply only loads the fixtures, and verify checks the
      * case's expectation against the oracle and stops there. Lets the project's own tests check every policy case's
-     * expectation offline.
+     * expectation offline. The made-up IPs are private (10.42.0.0/16, a common pod CIDR) because real pod IPs are:
+     * an ipBlock case that excepts the private ranges must see the same pods inside them offline as on a cluster.
      */
     public static Scenario dryRun(String testName) {
         return new Scenario(null, testName);
@@ -118,7 +122,7 @@ public final class Scenario implements AutoCloseable {
             int n = 0;
             for (PodId id : wanted.podIds()) {
                 n++;
-                t = t.withIp(id.toString(), "192.0.2." + n);
+                t = t.withIp(id.toString(), "10.42." + n / 256 + "." + n % 256);
                 pods.put(id, new PodRef(id.namespace(), id.name(), Fleet.CONTAINER));
             }
             wanted.namespaces().forEach(ns -> realNamespace.put(ns, ns));
@@ -131,6 +135,7 @@ public final class Scenario implements AutoCloseable {
                 String real = run.namespaces().create(ns, testName, wanted.namespaceLabels(ns));
                 createdNamespaces.add(real);
                 realNamespace.put(ns, real);
+                labelWithOwnName(client, real);
             }
             List<String> nodes = run.placement().nodes();
             Map<String, List<String>> byNamespace = new LinkedHashMap<>();
@@ -159,6 +164,20 @@ public final class Scenario implements AutoCloseable {
                     .collect(Collectors.joining("\n")));
         });
         return this;
+    }
+
+    /**
+     * API servers before Kubernetes 1.21 do not set {@code kubernetes.io/metadata.name}; without it a fixture that
+     * selects a namespace by name would select nothing on the cluster while the oracle (whose topology carries the
+     * label) says it does — a false "unexpected drop". Newer servers set it themselves, so this is one GET there.
+     */
+    private static void labelWithOwnName(KubernetesClient client, String namespace) {
+        Namespace created = client.namespaces().withName(namespace).get();
+        Map<String, String> labels = created == null ? null : created.getMetadata().getLabels();
+        if (created != null && (labels == null || !namespace.equals(labels.get(Topology.METADATA_NAME_LABEL)))) {
+            client.namespaces().withName(namespace).edit(n -> new NamespaceBuilder(n).editMetadata()
+                    .addToLabels(Topology.METADATA_NAME_LABEL, namespace).endMetadata().build());
+        }
     }
 
     private String logical(String real) {
@@ -220,6 +239,28 @@ public final class Scenario implements AutoCloseable {
                 .inNamespace(realNamespace.get(policy.getMetadata().getNamespace()))
                 .withName(policy.getMetadata().getName()).delete();
         return this;
+    }
+
+    /**
+     * A policy applied earlier ({@code namespace/name}, logical), as the API server stored it (dry run: as applied).
+     * API servers drop fields they do not know without an error (endPort before Kubernetes 1.22 with the feature gate
+     * off), so a case that depends on a newer field checks here that the field survived.
+     */
+    public NetworkPolicy stored(String policyId) {
+        NetworkPolicy policy = applied.get(policyId);
+        if (policy == null) {
+            throw new IllegalArgumentException("no applied policy " + policyId + "; applied: " + applied.keySet());
+        }
+        if (dry()) {
+            return policy;
+        }
+        NetworkPolicy onServer = run.cluster().client().network().v1().networkPolicies()
+                .inNamespace(realNamespace.get(policy.getMetadata().getNamespace()))
+                .withName(policy.getMetadata().getName()).get();
+        if (onServer == null) {
+            throw new IllegalStateException("policy " + policyId + " was applied but the API server no longer has it");
+        }
+        return onServer;
     }
 
     public List<NetworkPolicy> appliedPolicies() {
@@ -291,6 +332,32 @@ public final class Scenario implements AutoCloseable {
 
     // ---- probing and verification ----
 
+    /**
+     * Skips the test, with the reason, when the cluster cannot carry {@code port}'s protocol at all (SCTP without the
+     * kernel module): one probe between the first two pods, so call it after deploy and before any policy. A policy
+     * case cannot tell "blocked" from "never worked" otherwise. Dry run: nothing to ask.
+     */
+    public Scenario requireProtocol(Port port) {
+        if (dry()) {
+            return this;
+        }
+        if (!applied.isEmpty()) {
+            throw new IllegalStateException("requireProtocol(" + port + ") must run before any policy is applied; applied: "
+                    + applied.keySet());
+        }
+        List<PodId> ids = topology().podIds();
+        if (ids.size() < 2) {
+            throw new IllegalStateException("requireProtocol needs two deployed pods, got " + ids);
+        }
+        ProbeResult result = probe(pods.get(ids.get(0)),
+                Probe.port(topology.pod(ids.get(1)).ips().get(0), port, probeTimeout()));
+        if (result.verdict() == Verdict.ERROR && result.detail().contains("not supported")) {
+            throw new TestAbortedException(port.protocol() + " is not available on this cluster, so "
+                    + port + " cannot be checked: " + result.detail() + "\n  reproduce: " + result.reproduce());
+        }
+        return this;
+    }
+
     /** Runs one probe in its own exec. */
     public ProbeResult probe(PodRef from, Probe probe) {
         return probe.run(run.executor(), from);
@@ -326,7 +393,7 @@ public final class Scenario implements AutoCloseable {
         PolicyOracle oracle = PolicyOracle.of(t, appliedPolicies());
         Reachability predicted = oracle.reachability(port);
         if (!expected.diff(predicted).isEmpty()) {
-            throw new AssertionError("[harness] the case's expectation and the policy oracle disagree on " + port
+            throw new AssertionError("[harness] " + testName + ": the case's expectation and the policy oracle disagree on " + port
                     + " — fix the case or the oracle before blaming the CNI\n"
                     + Reachability.report(expected, predicted, pair -> oracle.predict(pair.from(), pair.to(), port).why(), null));
         }
