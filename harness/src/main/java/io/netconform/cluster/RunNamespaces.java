@@ -93,13 +93,15 @@ public final class RunNamespaces implements AutoCloseable {
             name = namespaceName(run, logicalName + "-" + n);
         }
         Map<String, String> labels = new LinkedHashMap<>(extraLabels == null ? Map.of() : extraLabels);
-        labels.remove(METADATA_NAME);
         labels.putAll(POD_SECURITY);
         // ours last: a topology label must never detach a namespace from its run
         labels.put(MANAGED_BY, MANAGER);
         labels.put(RUN, run.value());
         labels.put(TEST, labelValue(testName));
         labels.put(LOGICAL, labelValue(logicalName));
+        // the API server sets this itself only from Kubernetes 1.21; set it (to the real name) so that policies selecting
+        // namespaces by name behave the same on older clusters
+        labels.put(METADATA_NAME, name);
         Namespace namespace = new NamespaceBuilder()
                 .withNewMetadata().withName(name).withLabels(labels)
                 .addToAnnotations(EXPIRES, Instant.now().plus(ttl).toString())

@@ -2,8 +2,6 @@ package io.netconform.junit;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
@@ -135,7 +133,6 @@ public final class Scenario implements AutoCloseable {
                 String real = run.namespaces().create(ns, testName, wanted.namespaceLabels(ns));
                 createdNamespaces.add(real);
                 realNamespace.put(ns, real);
-                labelWithOwnName(client, real);
             }
             List<String> nodes = run.placement().nodes();
             Map<String, List<String>> byNamespace = new LinkedHashMap<>();
@@ -164,20 +161,6 @@ public final class Scenario implements AutoCloseable {
                     .collect(Collectors.joining("\n")));
         });
         return this;
-    }
-
-    /**
-     * API servers before Kubernetes 1.21 do not set {@code kubernetes.io/metadata.name}; without it a fixture that
-     * selects a namespace by name would select nothing on the cluster while the oracle (whose topology carries the
-     * label) says it does — a false "unexpected drop". Newer servers set it themselves, so this is one GET there.
-     */
-    private static void labelWithOwnName(KubernetesClient client, String namespace) {
-        Namespace created = client.namespaces().withName(namespace).get();
-        Map<String, String> labels = created == null ? null : created.getMetadata().getLabels();
-        if (created != null && (labels == null || !namespace.equals(labels.get(Topology.METADATA_NAME_LABEL)))) {
-            client.namespaces().withName(namespace).edit(n -> new NamespaceBuilder(n).editMetadata()
-                    .addToLabels(Topology.METADATA_NAME_LABEL, namespace).endMetadata().build());
-        }
     }
 
     private String logical(String real) {

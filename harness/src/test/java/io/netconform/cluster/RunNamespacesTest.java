@@ -43,6 +43,7 @@ class RunNamespacesTest {
                     "netconform.io/run", "nc-aaaaaa",
                     "netconform.io/test", "MultiTierTest.eachTierAcceptsOnlyTheTierInFrontOfIt",
                     "netconform.io/logical", "x",
+                    "kubernetes.io/metadata.name", "nc-aaaaaa-x",
                     "ns", "x",
                     "pod-security.kubernetes.io/enforce", "privileged",
                     "pod-security.kubernetes.io/audit", "privileged",
