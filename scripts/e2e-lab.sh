@@ -15,3 +15,9 @@ mvn -B -q package -DskipTests
 mvn -B test -pl scenarios -Dgroups=lab -DexcludedGroups= -Dsurefire.failIfNoSpecifiedTests=false \
   -Dnetconform.lab.kubeconfig="$K8SLAB_HOME/kubeconfig" -Dnetconform.lab.dir="$LAB_DIR" \
   -Dnetconform.jar="$PWD/scenarios/target/netconform.jar"
+# The report people open: the strict run's Allure results as one HTML file, rendered in headless Chromium.
+strict=scenarios/target/e2e-lab/strict
+if [ -d "$strict/allure-results" ]; then
+  bash scripts/report.sh "$strict/allure-results" "$strict/allure-report"
+  bash scripts/check-report.sh "$strict/allure-report/index.html" connectivity dns mtu
+fi
