@@ -154,8 +154,8 @@ class NetconformCliTest {
             env.put("HOME", home.toString());
             env.put("DOCKER_HOST", "unix:///nonexistent");
         }, Duration.ofSeconds(30), "run");
-        System.out.printf("netconform run without a cluster: exit %d after %d ms (JVM start included)%n",
-                run.exitCode(), run.elapsed().toMillis());
+        System.out.printf("netconform run without a cluster (%s): exit %d after %d ms, JVM start included%n",
+                JavaProcess.usesJar() ? JavaProcess.JAR : "test classpath", run.exitCode(), run.elapsed().toMillis());
         assertThat(run.exitCode()).as(run.describe()).isEqualTo(2);
         assertThat(run.err()).as(run.describe())
                 .contains("No Kubernetes cluster to run against", "--kubeconfig", "KUBECONFIG", "~/.kube/config",
