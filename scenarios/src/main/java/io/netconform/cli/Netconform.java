@@ -40,6 +40,8 @@ public final class Netconform implements Runnable {
     /** The configured command line; tests execute it in-process. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Netconform());
+        // every subcommand has --version (mixinStandardHelpOptions) but would print nothing without a provider
+        cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
         // Anything a command did not handle is a harness bug or an environment problem: say so in one line,
         // exit 2, and keep the stack trace for --debug users only.
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

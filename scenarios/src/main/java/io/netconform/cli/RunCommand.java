@@ -10,7 +10,6 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
-import org.junit.platform.reporting.legacy.xml.LegacyXmlReportGeneratingListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -119,18 +118,22 @@ final class RunCommand implements Callable<Integer> {
             throw new java.io.UncheckedIOException(e);
         }
         launcher.execute(discovery, totals, new ProgressListener(out), RunReports.checkRecorder(run),
-                new LegacyXmlReportGeneratingListener(reportsDir.resolve("junit"), out));
+                new JunitXmlReport(reportsDir.resolve("junit"), out));
         return totals.getSummary();
     }
 
     private void validateTags() {
-        List<String> all = new ArrayList<>(includeTags);
+        validateTags("--include-tags", includeTags);
         if (excludeTags != null) {
-            all.addAll(excludeTags);
+            validateTags("--exclude-tags", excludeTags);
         }
-        for (String tag : all) {
+    }
+
+    private static void validateTags(String option, List<String> tags) {
+        for (String tag : tags) {
             if (!TAGS.contains(tag)) {
-                throw new IllegalArgumentException("unknown tag '" + tag + "': expected one of " + new java.util.TreeSet<>(TAGS));
+                throw new IllegalArgumentException(option + ": unknown tag '" + tag + "': expected one of "
+                        + new java.util.TreeSet<>(TAGS));
             }
         }
     }

@@ -2,10 +2,13 @@ package io.netconform.cli;
 
 import io.netconform.cluster.Images;
 import io.netconform.junit.RunConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,17 +40,17 @@ final class RunOptions {
             description = "imagePullSecrets for the test pods (the secret must exist in each test namespace's scope; see README).")
     List<String> pullSecrets = new ArrayList<>();
 
-    @Option(names = "--probe-timeout", paramLabel = "DURATION", defaultValue = "2s",
+    @Option(names = "--probe-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2s",
             description = "How long one probe waits for an answer before calling it a drop (default ${DEFAULT-VALUE}).")
-    String probeTimeout;
+    Duration probeTimeout;
 
-    @Option(names = "--converge-timeout", paramLabel = "DURATION", defaultValue = "10s",
+    @Option(names = "--converge-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10s",
             description = "How long a mismatching pair is re-probed before it is reported (default ${DEFAULT-VALUE}).")
-    String convergeTimeout;
+    Duration convergeTimeout;
 
-    @Option(names = "--pod-ready-timeout", paramLabel = "DURATION", defaultValue = "3m",
+    @Option(names = "--pod-ready-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "3m",
             description = "How long test pods may take to start (image problems fail at once) (default ${DEFAULT-VALUE}).")
-    String podReadyTimeout;
+    Duration podReadyTimeout;
 
     @Option(names = "--max-node-pairs", paramLabel = "N", defaultValue = "8",
             description = "Cross-node pairs sampled on large clusters; every node is still covered (default ${DEFAULT-VALUE}).")
@@ -69,9 +72,9 @@ final class RunOptions {
             description = "Also resolve this name outside the cluster (off by default: nightly clusters are often offline).")
     String externalDnsName;
 
-    @Option(names = "--namespace-ttl", paramLabel = "DURATION", defaultValue = "2h",
+    @Option(names = "--namespace-ttl", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2h",
             description = "Expiry written on test namespaces; `netconform gc` removes leftovers after it (default ${DEFAULT-VALUE}).")
-    String namespaceTtl;
+    Duration namespaceTtl;
 
     @Option(names = "--reports", paramLabel = "DIR", defaultValue = "reports",
             description = "Where reports go (default ${DEFAULT-VALUE}).")
@@ -90,8 +93,22 @@ final class RunOptions {
             images.put("busybox", busyboxImage);
         }
         return new RunConfig(cluster.kubeconfig, cluster.context, cluster.embedded, imageRegistry, images, pullSecrets,
-                RunConfig.parseDuration(probeTimeout), RunConfig.parseDuration(convergeTimeout),
-                RunConfig.parseDuration(podReadyTimeout), RunConfig.parseDuration(namespaceTtl), maxNodePairs, cni,
+                probeTimeout, convergeTimeout, podReadyTimeout, namespaceTtl, maxNodePairs, cni,
                 expectMtu, requirePolicy, externalDnsName, reports, null);
+    }
+
+    /**
+     * Parsing durations while picocli parses the command line makes a bad value a usage error that names the
+     * option ("Invalid value for option '--probe-timeout': 'banana' is not a duration ..."), not a bare message.
+     */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return RunConfig.parseDuration(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }
