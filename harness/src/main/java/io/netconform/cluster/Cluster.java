@@ -175,7 +175,7 @@ public final class Cluster implements AutoCloseable {
             task.cancel(true);
             throw new ClusterException("The Kubernetes API server at " + target.serverUrl() + " did not " + what
                     + " within " + limit.toSeconds() + " s (" + target.description() + "). Check that it is up and "
-                    + "reachable from here, e.g. with `kubectl version`; raise the limit with --connect-timeout.");
+                    + "reachable from here, e.g. with `kubectl --kubeconfig … version`.");
         } catch (ExecutionException e) {
             throw explain(target, e.getCause());
         } catch (InterruptedException e) {

@@ -40,6 +40,8 @@ public final class Netconform implements Runnable {
     /** The configured command line; tests execute it in-process. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Netconform());
+        // CI jobs append overrides to a shared argument list: the last value of an option wins
+        cl.setOverwrittenOptionsAllowed(true);
         // every subcommand has --version (mixinStandardHelpOptions) but would print nothing without a provider
         cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
         // Anything a command did not handle is a harness bug or an environment problem: say so in one line,
