@@ -76,8 +76,11 @@ class BenchTest {
             }
         }
         BenchSettings d = BenchSettings.defaults();
+        // `netconform bench --repeats/--seconds` set these; defaults otherwise
+        int repeats = Integer.getInteger("netconform.bench.repeats", d.repeats());
+        int seconds = Integer.getInteger("netconform.bench.seconds", d.iperfSeconds());
         BenchSettings settings = new BenchSettings(d.pingCount(), d.pingInterval(), d.requests(), HTTP_PORT,
-                d.iperfSeconds(), d.parallelStreams(), d.udpRate(), d.repeats(), d.warmup(), d.wideThreshold(),
+                seconds, d.parallelStreams(), d.udpRate(), repeats, d.warmup(), d.wideThreshold(),
                 d.hostTolerance(), d.execTimeoutSeconds());
         BenchResult result = Report.step("measure " + legs.size() + " paths", () -> new Benchmark(run.executor(), settings)
                 .run(new BenchResult.ClusterFacts(clusterName(run), run.cluster().kubernetesVersion(),

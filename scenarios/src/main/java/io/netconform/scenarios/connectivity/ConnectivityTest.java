@@ -10,6 +10,7 @@ import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
 import io.netconform.report.FailureKind;
+import io.netconform.report.Report;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.DynamicTest;
@@ -55,6 +56,7 @@ class ConnectivityTest {
         }
         Verification v = allAllowed(scenario, requests);
         Stream<DynamicTest> checks = requests.stream().map(r -> dynamicTest(r.key(), () -> {
+            parameters(scenario, r);
             ProbeResult result = v.observed().get(r.key());
             if (r.key().startsWith("SCTP") && result.verdict() == Verdict.ERROR && result.detail().contains("not supported")) {
                 throw new TestAbortedException("SCTP is not available on this cluster: " + result.detail());
@@ -77,8 +79,18 @@ class ConnectivityTest {
                 fleet.mini().ref(), Probe.busyboxHttp(fleet.serviceIp(), 80, scenario.probeTimeout()),
                 "service/" + Fleet.SERVICE));
         Verification v = allAllowed(scenario, requests);
-        return requests.stream().map(r -> dynamicTest(r.key(), () ->
-                scenario.expect(v.observed().get(r.key()), Verdict.ALLOWED, r.key(), FailureKind.UNEXPECTED_DROP)));
+        return requests.stream().map(r -> dynamicTest(r.key(), () -> {
+            parameters(scenario, r);
+            scenario.expect(v.observed().get(r.key()), Verdict.ALLOWED, r.key(), FailureKind.UNEXPECTED_DROP);
+        }));
+    }
+
+    /** What a report reader filters by: the CNI, the two ends, and the command that probed. */
+    private static void parameters(Scenario scenario, ProbeRequest r) {
+        Report.parameter("CNI", scenario.cni().name());
+        Report.parameter("from", r.source().toString());
+        Report.parameter("to", r.target());
+        Report.parameter("probe", String.join(" ", r.probe().command()));
     }
 
     private static Verification allAllowed(Scenario scenario, List<ProbeRequest> requests) {

@@ -1,9 +1,13 @@
 package io.netconform.scenarios.dns;
 
 import io.fabric8.kubernetes.api.model.Service;
+import io.netconform.exec.PodRef;
 import io.netconform.junit.ConformanceSuite;
+import io.netconform.junit.RequiresPolicyEnforcement;
 import io.netconform.junit.Fleet;
 import io.netconform.junit.Scenario;
+import io.netconform.policy.Port;
+import io.netconform.policy.Topology;
 import io.netconform.probe.DnsAnswer;
 import io.netconform.probe.DnsResult;
 import io.netconform.probe.Probe;
@@ -14,9 +18,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.opentest4j.TestAbortedException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -44,7 +50,7 @@ class DnsTest {
     Stream<DynamicTest> clusterDns(Scenario scenario) {
         Fleet fleet = scenario.fleet();
         Fleet.Member client = fleet.probes().get(0);
-        String server = dnsServer(scenario, client);
+        String server = dnsServer(scenario, client.ref());
         String ns = fleet.namespace();
         String fqdn = Fleet.SERVICE + "." + ns + ".svc.cluster.local";
         String service = fleet.serviceIp();
@@ -92,6 +98,50 @@ class DnsTest {
         });
     }
 
+    @Test
+    @RequiresPolicyEnforcement
+    @DisplayName("under policy: default-deny egress blocks DNS; allowing UDP 53 to kube-dns restores it")
+    void dnsUnderEgressPolicy(Scenario scenario) {
+        // a client alone in its namespace, so the egress policies below judge nothing but its DNS traffic
+        scenario.deploy(Topology.of("dns-egress/client").serving(Port.tcp(8080)));
+        PodRef client = scenario.pod("dns-egress/client");
+        String server = dnsServer(scenario, client);
+        String name = "kubernetes.default.svc.cluster.local";
+        Duration t = scenario.probeTimeout();
+
+        scenario.apply("dns/default-deny-egress.yaml");
+        ProbeResult denied = scenario.probeUntil(client, Probe.dig(server, name, t, false),
+                r -> DnsResult.of(r).answer() == DnsAnswer.TIMEOUT);
+        record(scenario, "under default-deny egress", "UDP", DnsAnswer.TIMEOUT, denied);
+        if (DnsResult.of(denied).answer() != DnsAnswer.TIMEOUT) {
+            throw scenario.failure(FailureKind.UNEXPECTED_ALLOW.marker() + " default-deny egress should block DNS, but "
+                    + name + " got " + DnsResult.of(denied).answer() + "\n  reproduce: " + denied.reproduce(), List.of(client));
+        }
+
+        scenario.apply("dns/allow-dns.yaml");
+        ProbeResult udp = scenario.probeUntil(client, Probe.dig(server, name, t, false),
+                r -> DnsResult.of(r).answer() == DnsAnswer.RESOLVED);
+        record(scenario, "allow-dns (UDP 53 to kube-dns)", "UDP", DnsAnswer.RESOLVED, udp);
+        if (DnsResult.of(udp).answer() != DnsAnswer.RESOLVED) {
+            throw scenario.failure(FailureKind.DNS.marker() + " allowing UDP 53 to kube-dns should restore lookups, but "
+                    + name + " got " + DnsResult.of(udp).answer() + " (" + DnsResult.of(udp).detail() + ")\n  reproduce: "
+                    + udp.reproduce(), List.of(client));
+        }
+        // the seed's rule names UDP only: say whether TCP fallback still works, without failing the case for it
+        ProbeResult tcp = scenario.probe(client, Probe.dig(server, name, t, true));
+        record(scenario, "allow-dns (UDP 53 to kube-dns)", "TCP", DnsResult.of(tcp).answer(), tcp);
+        if (DnsResult.of(tcp).answer() != DnsAnswer.RESOLVED) {
+            scenario.run().say("NOTE DNS over TCP 53 is still blocked under the allow-dns policy (it names UDP only): "
+                    + "lookups with truncated answers will fail; reproduce: " + tcp.reproduce());
+        }
+    }
+
+    private static void record(Scenario scenario, String query, String transport, DnsAnswer expected, ProbeResult result) {
+        DnsResult dns = DnsResult.of(result);
+        scenario.run().summary().dns(new Summary.Dns(query, "A", transport, expected.name(),
+                dns.answer() + (dns.addresses().isEmpty() ? "" : " " + dns.addresses()), dns.answer() == expected));
+    }
+
     private static boolean matches(DnsResult dns, DnsAnswer expected, String expectedAddress) {
         return dns.answer() == expected && (expectedAddress == null || dns.addresses().contains(expectedAddress));
     }
@@ -100,20 +150,20 @@ class DnsTest {
      * The cluster DNS service: kube-system/kube-dns (its ClusterIP), else the nameserver the kubelet wrote into the
      * pod's resolv.conf. A cluster with neither fails every DNS check with that reason, before any lookup.
      */
-    static String dnsServer(Scenario scenario, Fleet.Member client) {
+    static String dnsServer(Scenario scenario, PodRef client) {
         Service kubeDns = scenario.run().cluster().client().services().inNamespace("kube-system").withName("kube-dns").get();
         if (kubeDns != null && kubeDns.getSpec().getClusterIP() != null && !"None".equals(kubeDns.getSpec().getClusterIP())) {
             return kubeDns.getSpec().getClusterIP();
         }
         List<String> cat = List.of("cat", "/etc/resolv.conf");
-        var resolv = scenario.run().executor().exec(client.ref(), cat, scenario.probeTimeout().plusSeconds(5));
+        var resolv = scenario.run().executor().exec(client, cat, scenario.probeTimeout().plusSeconds(5));
         Matcher m = NAMESERVER.matcher(resolv.completed() ? resolv.stdout() : "");
         String fromPod = m.find() ? m.group(1) : null;
         if (fromPod == null) {
             throw new AssertionError(FailureKind.DNS.marker() + " no cluster DNS service: kube-system/kube-dns does not exist"
-                    + " and the pod's resolv.conf names no nameserver\n  reproduce: " + client.ref().kubectlExec(cat));
+                    + " and the pod's resolv.conf names no nameserver\n  reproduce: " + client.kubectlExec(cat));
         }
-        ProbeResult probe = scenario.probe(client.ref(), Probe.dig(fromPod, "kubernetes.default.svc.cluster.local",
+        ProbeResult probe = scenario.probe(client, Probe.dig(fromPod, "kubernetes.default.svc.cluster.local",
                 scenario.probeTimeout(), false));
         DnsResult answer = DnsResult.of(probe);
         if (answer.answer() == DnsAnswer.TIMEOUT || answer.answer() == DnsAnswer.UNREACHABLE) {

@@ -8,6 +8,7 @@ import io.netconform.junit.Scenario;
 import io.netconform.probe.LinkMtu;
 import io.netconform.probe.PathMtu;
 import io.netconform.report.FailureKind;
+import io.netconform.report.Report;
 import io.netconform.report.Summary;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -68,6 +69,11 @@ class MtuTest {
         OptionalInt configured = cni.expectedMtu();
         boolean strict = cni.mtuStrict() && configured.isPresent();
         int expected = strict ? configured.getAsInt() : interfaceMtu(scenario, from);
+        Report.parameter("CNI", cni.name());
+        Report.parameter("from", from.node());
+        Report.parameter("to", to);
+        Report.parameter("IP family", IpFamily.of(ip).label());
+        Report.parameter("expected MTU", expected);
         PathMtu mtu = PathMtu.discover(scenario.run().executor(), from.ref(), ip, expected,
                 scenario.probeTimeout());
         scenario.run().summary().mtu(new Summary.Mtu(from.node(), to, false, IpFamily.of(ip).label(), expected,
