@@ -24,14 +24,13 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A secondary pod interface through Multus: two netshoot pods on one node attach a NetworkAttachmentDefinition as
@@ -58,7 +57,9 @@ class MultusTest {
     @Test
     @DisplayName("secondary interface: address, MTU and pod-to-pod reachability")
     void secondaryInterface(Scenario scenario) {
-        assumeTrue(scenario.cni().multus().present(), NOT_INSTALLED);
+        if (!scenario.cni().multus().present()) {
+            throw new TestAbortedException(NOT_INSTALLED);
+        }
         Run run = scenario.run();
         KubernetesClient client = run.cluster().client();
         String ns = run.namespaces().create("multus", "multus", Map.of());
