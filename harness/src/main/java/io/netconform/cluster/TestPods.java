@@ -42,15 +42,25 @@ public final class TestPods {
     static final String SLEEP_FOREVER = "sleep 2147483647 & wait";
     static final String EXIT_ON_TERM = "trap 'exit 0' TERM INT";
 
+    /** True (exit 0) when the pod has an IPv6 address of global scope; a missing file means no IPv6 at all. */
+    static final String HAS_GLOBAL_IPV6 =
+            "has_ipv6() { awk '$4 == \"00\" { found = 1 } END { exit !found }' /proc/net/if_inet6 2>/dev/null; }";
+
     private TestPods() {
     }
 
     /**
      * netshoot serving every port with socat: TCP echo, UDP echo (request/response, the only way to
-     * tell an open UDP port from a filtered one) and SCTP echo where the kernel supports it. A TCP or
-     * UDP listener that dies takes the pod down with it (signal USR1 to the shell), so a broken
-     * server fails the readiness wait instead of reading as "refused"; an SCTP listener that cannot
-     * start only logs "sctp unavailable", because not every node has SCTP.
+     * tell an open UDP port from a filtered one) and SCTP echo where the kernel supports it, each on
+     * IPv4 and IPv6. A TCP or UDP listener that dies takes the pod down with it (signal USR1 to the
+     * shell), so a broken server fails the readiness wait instead of reading as "refused"; an SCTP
+     * listener that cannot start only logs "sctp unavailable", because not every node has SCTP.
+     *
+     * <p>IPv4 and IPv6 get separate listeners ({@code TCP4-LISTEN} and {@code TCP6-LISTEN,ipv6only=1}):
+     * plain {@code TCP-LISTEN} binds IPv4 only in socat 1.7, so every IPv6 probe of a dual-stack pod
+     * would read "refused". An IPv6 listener that dies stops the pod only when the pod has a global
+     * IPv6 address ({@code /proc/net/if_inet6} scope 00): in a pod without IPv6 (a kernel booted with
+     * {@code ipv6.disable=1}) nothing will probe it, and that must not take the IPv4 listeners down.
      */
     public static PodBuilder netshootServer(Images images, String name, List<Port> ports) {
         Objects.requireNonNull(ports, "ports");
@@ -126,10 +136,13 @@ public final class TestPods {
         List<String> lines = new ArrayList<>();
         lines.add(EXIT_ON_TERM);
         lines.add("trap 'echo \"netconform: a listener exited, stopping the pod\" >&2; exit 1' USR1");
+        lines.add(HAS_GLOBAL_IPV6);
         for (Port port : ports) {
             lines.add(listener(port));
+            lines.add(ipv6Listener(port));
         }
-        lines.add("echo \"netconform: serving " + ports.stream().map(TestPods::label).collect(Collectors.joining(" ")) + "\"");
+        lines.add("echo \"netconform: serving " + ports.stream().map(TestPods::label).collect(Collectors.joining(" "))
+                + " on IPv4 and, where the pod has it, IPv6\"");
         lines.add(SLEEP_FOREVER);
         return String.join("\n", lines) + "\n";
     }
@@ -138,11 +151,24 @@ public final class TestPods {
         int n = port.number();
         String what = label(port);
         return switch (port.protocol()) {
-            case TCP -> "(socat TCP-LISTEN:" + n + ",fork,reuseaddr EXEC:cat; "
+            case TCP -> "(socat TCP4-LISTEN:" + n + ",fork,reuseaddr EXEC:cat; "
                     + "echo \"" + what + " listener exited: $?\" >&2; kill -USR1 $$) &";
-            case UDP -> "(socat UDP-RECVFROM:" + n + ",fork EXEC:cat; "
+            case UDP -> "(socat UDP4-RECVFROM:" + n + ",fork EXEC:cat; "
                     + "echo \"" + what + " listener exited: $?\" >&2; kill -USR1 $$) &";
-            case SCTP -> "(socat SCTP-LISTEN:" + n + ",fork,reuseaddr EXEC:cat "
+            case SCTP -> "(socat SCTP4-LISTEN:" + n + ",fork,reuseaddr EXEC:cat "
+                    + "|| echo \"sctp unavailable: " + what + " not served\" >&2) &";
+        };
+    }
+
+    private static String ipv6Listener(Port port) {
+        int n = port.number();
+        String what = label(port) + " (IPv6)";
+        String dies = "rc=$?; if has_ipv6; then echo \"" + what + " listener exited: $rc\" >&2; kill -USR1 $$; "
+                + "else echo \"no IPv6 in this pod: " + what + " not served\" >&2; fi) &";
+        return switch (port.protocol()) {
+            case TCP -> "(socat TCP6-LISTEN:" + n + ",ipv6only=1,fork,reuseaddr EXEC:cat; " + dies;
+            case UDP -> "(socat UDP6-RECVFROM:" + n + ",ipv6only=1,fork EXEC:cat; " + dies;
+            case SCTP -> "(socat SCTP6-LISTEN:" + n + ",ipv6only=1,fork,reuseaddr EXEC:cat "
                     + "|| echo \"sctp unavailable: " + what + " not served\" >&2) &";
         };
     }

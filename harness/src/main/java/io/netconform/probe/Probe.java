@@ -84,7 +84,7 @@ public interface Probe {
         return new DfPingProbe(ip, payload, timeout);
     }
 
-    /** {@code tracepath -n ip}: the path MTU as metric {@code pmtu}. */
+    /** {@code tracepath -n ip} ({@code -6} for IPv6): the path MTU as metric {@code pmtu}. */
     static Probe tracepath(String ip) {
         return new TracepathProbe(ip);
     }

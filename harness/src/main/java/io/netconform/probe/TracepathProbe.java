@@ -7,16 +7,17 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code tracepath -n ip}: the path MTU the kernel discovered hop by hop. */
+/** {@code tracepath [-6] -n ip}: the path MTU the kernel discovered hop by hop. */
 record TracepathProbe(String ip) implements Probe {
 
     private static final Pattern RESUME = Pattern.compile("Resume: pmtu (\\d+)(?: hops (\\d+))?(?: back (\\d+))?");
     /** A hop's ICMP unreachable: {@code !N} network, {@code !H} host, {@code !P} protocol, {@code !A} prohibited. */
     private static final Pattern UNREACHABLE = Pattern.compile("^\\s*\\d+:\\s+(\\S+)\\s.*\\s!([NHPA])\\s*$", Pattern.MULTILINE);
 
+    /** {@code -6} for an IPv6 literal: older iputils tracepath treats IPv6 as a separate program (tracepath6). */
     @Override
     public List<String> command() {
-        return List.of("tracepath", "-n", ip);
+        return Text.isIpv6(ip) ? List.of("tracepath", "-6", "-n", ip) : List.of("tracepath", "-n", ip);
     }
 
     @Override

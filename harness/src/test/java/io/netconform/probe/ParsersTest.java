@@ -1,6 +1,7 @@
 package io.netconform.probe;
 
 import io.netconform.exec.ExecResult;
+import io.netconform.policy.Port;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -60,6 +61,20 @@ class ParsersTest {
         assertThat(Probe.ping("fd00::1", 3, T).command()).containsExactly("ping", "-6", "-c", "3", "-W", "2", "-i", "0.2", "fd00::1");
         assertThat(Probe.dfPing("fd00::1", 1402, T).command())
                 .containsExactly("ping", "-6", "-M", "do", "-s", "1402", "-c", "2", "-i", "0.2", "-W", "2", "fd00::1");
+        assertThat(Probe.tracepath("fd00::1").command()).containsExactly("tracepath", "-6", "-n", "fd00::1");
+    }
+
+    /** A dual-stack run probes every port per family: an IPv6 literal must reach each tool in the form it parses. */
+    @Test
+    void everyPortProbeTakesAnIpv6Literal() {
+        assertThat(Probe.port("fd00:10:244::a", Port.tcp(8080), T).command())
+                .containsExactly("nc", "-z", "-v", "-w", "2", "fd00:10:244::a", "8080");
+        assertThat(Probe.port("fd00:10:244::a", Port.udp(8081), T).command().get(2))
+                .matches("echo nc-[0-9a-f]{16} \\| socat -t 2 -T 2 - UDP:\\[fd00:10:244::a\\]:8081");
+        assertThat(Probe.port("fd00:10:244::a", Port.sctp(8082), T).command().get(2))
+                .contains(" - SCTP:[fd00:10:244::a]:8082,");
+        assertThat(Probe.busyboxHttp("fd00:10:244::a", 80, T).command()).last().isEqualTo("http://[fd00:10:244::a]:80/");
+        assertThat(Probe.port("10.244.1.10", Port.udp(8081), T).command().get(2)).endsWith(" - UDP:10.244.1.10:8081");
     }
 
     @ParameterizedTest(name = "{0} -> {1} mtu {2}")

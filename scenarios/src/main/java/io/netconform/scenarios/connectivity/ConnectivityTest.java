@@ -31,10 +31,14 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * Pod-to-pod reachability without any policy: every sampled node pair (same node and cross node) in every IP
  * family the pods have, over ICMP, TCP, UDP and SCTP, plus pod → ClusterIP Service over HTTP. All probes of one
  * source pod run in one exec; a pair that fails is re-probed until the converge timeout before it is reported.
+ *
+ * <p>Also tagged {@code dualstack}: when pods have an IPv4 and an IPv6 address every check runs once per family
+ * (the server pods listen on both); on a single-stack cluster they run for its one family only.
  */
 @ConformanceSuite
 @Order(1)
 @Tag("connectivity")
+@Tag("dualstack")
 @DisplayName("connectivity")
 class ConnectivityTest {
 

@@ -31,10 +31,14 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  *
  * <p>The expected MTU comes from the CNI profile (or {@code --expect-mtu}); for an unknown CNI the pod's own interface
  * MTU is the expectation, so the check still proves the path carries what the pod will send.
+ *
+ * <p>Also tagged {@code dualstack}: on a dual-stack cluster every path is checked in IPv4 and in IPv6 (whose DF
+ * ping leaves 48 header bytes, not 28); on a single-stack cluster only in its one family.
  */
 @ConformanceSuite
 @Order(2)
 @Tag("mtu")
+@Tag("dualstack")
 @DisplayName("mtu")
 class MtuTest {
 
