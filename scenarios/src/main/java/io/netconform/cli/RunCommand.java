@@ -108,7 +108,10 @@ final class RunCommand implements Callable<Integer> {
         if (!includeTags.isEmpty()) {
             request.filters(TagFilter.includeTags(includeTags));
         }
-        request.filters(TagFilter.excludeTags(excludeTags == null ? DEFAULT_EXCLUDED : excludeTags));
+        List<String> excluded = excludeTags == null ? DEFAULT_EXCLUDED : excludeTags;
+        if (!excluded.isEmpty()) {
+            request.filters(TagFilter.excludeTags(excluded));
+        }
         LauncherDiscoveryRequest discovery = request.build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener totals = new SummaryGeneratingListener();
