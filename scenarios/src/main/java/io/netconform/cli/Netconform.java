@@ -10,11 +10,22 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Netconform.Version.class,
         description = {
-                "Kubernetes pod-network conformance harness: pod-to-pod reachability, path MTU, DNS and",
-                "NetworkPolicy behaviour for whichever CNI the cluster runs.",
+                "Kubernetes pod-network conformance harness: pod-to-pod reachability, path MTU, DNS and "
+                        + "NetworkPolicy behaviour for whichever CNI the cluster runs.",
                 "",
-                "Exit codes: 0 all checks passed, 1 a check failed (or a regression was found),",
-                "2 could not run (bad arguments, no cluster, unreachable API, image or admission problems)."},
+                "Exit codes: 0 all checks passed, 1 a check failed (or a regression was found), "
+                        + "2 could not run (bad arguments, no cluster, unreachable API, image or admission problems)."},
+        footer = {"",
+                "Examples:",
+                "  netconform run                                   # current kubeconfig, all suites but bench",
+                "  netconform run --include-tags dns,mtu --expect-mtu 1450",
+                "  netconform run --image-registry registry.local:5000/mirror --image-pull-secret regcred",
+                "  netconform run --baseline before/summary.json    # after an upgrade: what changed",
+                "  netconform predict --model policies/models/shop.yaml --policies policies/multi-tier",
+                "  netconform bench && netconform bench-compare reports/bench/*.json",
+                "  netconform gc --dry-run",
+                "",
+                "netconform COMMAND --help describes each command's options."},
         subcommands = {
                 RunCommand.class,
                 PredictCommand.class,
