@@ -114,7 +114,7 @@ public interface Probe {
         return SocatEchoProbe.sctp(ip, port, timeout);
     }
 
-    /** The probe for one port of an {@link EchoServer} pod: nc for TCP, socat echo for UDP and SCTP. */
+    /** The probe for one port of an netshoot server pod (cluster.TestPods): nc for TCP, socat echo for UDP and SCTP. */
     static Probe port(String ip, Port port, Duration timeout) {
         return switch (port.protocol()) {
             case TCP -> tcpConnect(ip, port.number(), timeout);

@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * Request/response over UDP or SCTP against an {@link EchoServer}: a unique token goes out and must
+ * Request/response over UDP or SCTP against an echo server (the netshoot server pods run one per port): a unique token goes out and must
  * come back. Only an echo proves UDP got through ({@code nc -zu} reports a filtered port as open).
  */
 record SocatEchoProbe(Protocol protocol, String ip, int port, Duration timeout, String token) implements Probe {

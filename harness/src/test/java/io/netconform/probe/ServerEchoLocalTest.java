@@ -1,6 +1,8 @@
 package io.netconform.probe;
 
 import io.netconform.exec.PodRef;
+import io.netconform.cluster.Images;
+import io.netconform.cluster.TestPods;
 import io.netconform.policy.Port;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The echo server and the socat probes for real, on 127.0.0.1 only. */
-class EchoServerLocalTest {
+class ServerEchoLocalTest {
 
     static final PodRef POD = new PodRef("local", "client", "main");
     Process server;
@@ -36,7 +38,10 @@ class EchoServerLocalTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/socat")), "socat is not installed here");
         int echo = freeUdpPort();
         int closed = freeUdpPort();
-        server = new ProcessBuilder(EchoServer.command(List.of(Port.udp(echo), Port.tcp(echo), Port.sctp(echo))))
+        // the exact command the netshoot server pods run
+        List<String> command = TestPods.netshootServer(Images.defaults(), "echo",
+                List.of(Port.udp(echo), Port.tcp(echo), Port.sctp(echo))).build().getSpec().getContainers().get(0).getCommand();
+        server = new ProcessBuilder(command)
                 .redirectErrorStream(true).start();
         BatchProber prober = new BatchProber(new LocalExecutor(null), Duration.ofSeconds(1));
         List<ProbeRequest> probes = List.of(
