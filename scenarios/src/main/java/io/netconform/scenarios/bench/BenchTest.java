@@ -6,11 +6,13 @@ import io.netconform.bench.BenchResult;
 import io.netconform.bench.BenchSettings;
 import io.netconform.bench.BenchTable;
 import io.netconform.bench.Benchmark;
+import io.netconform.bench.Stats;
 import io.netconform.cluster.NodePair;
 import io.netconform.cluster.PodReadiness;
 import io.netconform.cluster.TestPods;
 import io.netconform.exec.PodRef;
 import io.netconform.junit.ConformanceSuite;
+import io.netconform.junit.EnforcementCheck;
 import io.netconform.junit.IpFamily;
 import io.netconform.junit.Run;
 import io.netconform.junit.Scenario;
@@ -83,9 +85,23 @@ class BenchTest {
         BenchSettings settings = new BenchSettings(d.pingCount(), d.pingInterval(), d.requests(), HTTP_PORT,
                 seconds, d.parallelStreams(), d.udpRate(), repeats, d.warmup(), d.wideThreshold(),
                 d.hostTolerance(), d.execTimeoutSeconds());
-        BenchResult result = Report.step("measure " + legs.size() + " paths", () -> new Benchmark(run.executor(), settings)
+        BenchResult measured = Report.step("measure " + legs.size() + " paths", () -> new Benchmark(run.executor(), settings)
                 .run(new BenchResult.ClusterFacts(clusterName(run), run.cluster().kubernetesVersion(),
                         run.cluster().distribution(), run.placement().nodes().size()), run.cni().asMap(), legs));
+        PodRef client = legs.get(legs.size() - 1).client();
+        NodePair last = pairs.get(pairs.size() - 1);
+        Stats networkReady = Report.step("pod start → network ready", () -> Latencies.podStartToNetworkReady(
+                scenario, ns, last.to(), client, repeats));
+        List<BenchResult.Missing> missing = new ArrayList<>(measured.missing());
+        Stats enforcement = null;
+        EnforcementCheck.Decision policy = run.policyEnforcement().decide();
+        if (policy.enforced()) {
+            enforcement = Report.step("policy enforcement latency", () -> Latencies.policyEnforcement(scenario, repeats));
+        } else {
+            missing.add(new BenchResult.Missing("policy enforcement latency", policy.reason()));
+        }
+        BenchResult result = new BenchResult(measured.schema(), measured.cluster(), measured.cni(), measured.timestamp(),
+                measured.settings(), measured.paths(), measured.hostNetworkRatios(), enforcement, networkReady, missing);
         Path file = result.write(run.config().reportsDir().resolve("bench"));
         String table = BenchTable.render(result);
         run.say(table + "\nbench results: " + file);
