@@ -38,6 +38,8 @@ final class JunitXmlReport implements TestExecutionListener {
 
     /** "org.opentest4j.TestAbortedException: Assumption failed: why" -> "why". */
     private static final Pattern EXCEPTION_PREFIX = Pattern.compile("^[\\w.$]+(?:Exception|Error): (?:Assumption failed: )?");
+    private static final Pattern DYNAMIC_NAME = Pattern.compile("(\\w+)\\(.*\\)\\[\\d+\\]");
+    private static final Pattern DISPLAY_NAME = Pattern.compile("(?m)^display-name: (.*)$");
     private static final Pattern STACK_FRAME = Pattern.compile("\\s+at |Caused by: |\\s+\\.\\.\\. \\d+ more");
 
     private final Path dir;
@@ -102,7 +104,7 @@ final class JunitXmlReport implements TestExecutionListener {
             SAXException {
         Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
         NodeList skipped = document.getElementsByTagName("skipped");
-        boolean changed = false;
+        boolean changed = nameDynamicChecks(document);
         for (int i = 0; i < skipped.getLength(); i++) {
             Element element = (Element) skipped.item(i);
             if (!element.hasAttribute("message")) {
@@ -115,6 +117,27 @@ final class JunitXmlReport implements TestExecutionListener {
             transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
             transformer.transform(new DOMSource(document), new StreamResult(xml.toFile()));
         }
+    }
+
+    /**
+     * JUnit names a dynamic check by its factory and index ({@code podToPod(Scenario)[3]}); CI servers list checks by
+     * that name, so give them the one a person reads ({@code podToPod › ICMP n1 → n2 (cross node, IPv4)}), which the
+     * legacy writer only keeps in system-out.
+     */
+    private static boolean nameDynamicChecks(Document document) {
+        boolean changed = false;
+        NodeList cases = document.getElementsByTagName("testcase");
+        for (int i = 0; i < cases.getLength(); i++) {
+            Element testcase = (Element) cases.item(i);
+            java.util.regex.Matcher indexed = DYNAMIC_NAME.matcher(testcase.getAttribute("name"));
+            java.util.regex.Matcher display = DISPLAY_NAME.matcher(testcase.getTextContent());
+            if (indexed.matches() && display.find()) {
+                String[] path = display.group(1).trim().split(" > ");
+                testcase.setAttribute("name", indexed.group(1) + " › " + path[path.length - 1]);
+                changed = true;
+            }
+        }
+        return changed;
     }
 
     /** The skip text without the exception class and the stack trace: the reason a person wrote. */
