@@ -114,6 +114,7 @@ class TestPodsTest {
         int udp = freePort();
         String script = TestPods.serverScript(List.of(Port.tcp(tcp), Port.udp(udp), Port.sctp(freePort())));
         Process shell = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+        List<ProcessHandle> started = List.of();
         try {
             String tcpEcho = retry(() -> {
                 try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), tcp)) {
@@ -136,6 +137,8 @@ class TestPodsTest {
                 assertThat(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8)).isEqualTo("ping-udp");
             }
             assertThat(shell.isAlive()).as("an SCTP listener that cannot start must not stop the server").isTrue();
+            // once the shell exits its children are reparented and no longer its descendants
+            started = shell.descendants().toList();
 
             ProcessHandle tcpListener = shell.descendants()
                     .filter(p -> p.info().command().orElse("").endsWith("/socat"))
@@ -147,6 +150,7 @@ class TestPodsTest {
             assertThat(new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                     .contains("tcp/" + tcp + " listener exited", "a listener exited");
         } finally {
+            started.forEach(ProcessHandle::destroyForcibly);
             shell.descendants().forEach(ProcessHandle::destroyForcibly);
             shell.destroyForcibly();
         }
@@ -155,15 +159,15 @@ class TestPodsTest {
     @Test
     void sleeperStopsAtOnceOnTerm() throws Exception {
         Process shell = new ProcessBuilder("sh", "-c", TestPods.EXIT_ON_TERM + "; " + TestPods.SLEEP_FOREVER).start();
+        List<ProcessHandle> children = List.of();
         try {
             Thread.sleep(300);
-            List<ProcessHandle> children = shell.descendants().toList();
+            children = shell.descendants().toList();
             shell.destroy();
             assertThat(shell.waitFor(3, TimeUnit.SECONDS)).isTrue();
             assertThat(shell.exitValue()).isZero();
-            children.forEach(ProcessHandle::destroyForcibly);
         } finally {
-            shell.descendants().forEach(ProcessHandle::destroyForcibly);
+            children.forEach(ProcessHandle::destroyForcibly);
             shell.destroyForcibly();
         }
     }
