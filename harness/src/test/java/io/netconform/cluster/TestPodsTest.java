@@ -82,9 +82,11 @@ class TestPodsTest {
         String script = probe.getCommand().get(2);
         assertThat(probe.getCommand().subList(0, 2)).containsExactly("sh", "-c");
         assertThat(script)
-                .containsOnlyOnce("socat TCP-LISTEN:80,fork,reuseaddr EXEC:cat")
-                .contains("socat UDP-RECVFROM:53,fork EXEC:cat")
-                .contains("socat SCTP-LISTEN:9000,fork,reuseaddr EXEC:cat || echo \"sctp unavailable")
+                .containsOnlyOnce("socat TCP4-LISTEN:80,fork,reuseaddr EXEC:cat")
+                .containsOnlyOnce("socat TCP6-LISTEN:80,ipv6only=1,fork,reuseaddr EXEC:cat")
+                .contains("socat UDP4-RECVFROM:53,fork EXEC:cat")
+                .contains("socat UDP6-RECVFROM:53,ipv6only=1,fork EXEC:cat")
+                .contains("socat SCTP4-LISTEN:9000,fork,reuseaddr EXEC:cat || echo \"sctp unavailable")
                 .endsWith("sleep 2147483647 & wait\n");
     }
 
@@ -142,7 +144,7 @@ class TestPodsTest {
 
             ProcessHandle tcpListener = shell.descendants()
                     .filter(p -> p.info().command().orElse("").endsWith("/socat"))
-                    .filter(p -> p.info().commandLine().orElse("").contains("TCP-LISTEN:" + tcp)).findFirst().orElseThrow();
+                    .filter(p -> p.info().commandLine().orElse("").contains("TCP4-LISTEN:" + tcp)).findFirst().orElseThrow();
             tcpListener.destroyForcibly();
 
             assertThat(shell.waitFor(5, TimeUnit.SECONDS)).as("server stops when a listener dies").isTrue();
