@@ -36,11 +36,16 @@ class NetshootServerLocalTest {
     final List<Process> started = new ArrayList<>();
     final Map<Process, Path> logs = new HashMap<>();
 
+    /**
+     * Every server runs in a session of its own (setsid): the shell may already have exited (that is what one case
+     * checks), leaving its listeners orphaned, so they are found by process group, not as descendants.
+     */
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         for (Process p : started) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
+            new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+            p.destroyForcibly();
         }
     }
 
@@ -110,7 +115,9 @@ class NetshootServerLocalTest {
     private Process start(List<String> command) throws IOException {
         Path log = Files.createTempFile("nc-server", ".log");
         log.toFile().deleteOnExit();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> inSession = new ArrayList<>(List.of("setsid"));
+        inSession.addAll(command);
+        Process p = new ProcessBuilder(inSession).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         started.add(p);
         logs.put(p, log);
         return p;
