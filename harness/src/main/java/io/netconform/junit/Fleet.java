@@ -114,15 +114,18 @@ public final class Fleet {
                 members.get("mini"), service.getSpec().getClusterIP());
     }
 
+    /** A ready pod's addresses, one per family: status.podIPs where the server fills it, else status.podIP. */
+    static List<String> podIps(Pod ready) {
+        List<PodIP> podIps = ready.getStatus().getPodIPs();
+        if (podIps == null || podIps.isEmpty()) {
+            return ready.getStatus().getPodIP() == null ? List.of() : List.of(ready.getStatus().getPodIP());
+        }
+        return podIps.stream().map(PodIP::getIp).toList();
+    }
+
     private static Member member(String ns, Pod ready, Pod wanted) {
         Map<IpFamily, String> ips = new LinkedHashMap<>();
-        List<PodIP> podIps = ready.getStatus().getPodIPs();
-        if (podIps != null) {
-            podIps.forEach(ip -> ips.putIfAbsent(IpFamily.of(ip.getIp()), ip.getIp()));
-        }
-        if (ips.isEmpty() && ready.getStatus().getPodIP() != null) {
-            ips.put(IpFamily.of(ready.getStatus().getPodIP()), ready.getStatus().getPodIP());
-        }
+        podIps(ready).forEach(ip -> ips.putIfAbsent(IpFamily.of(ip), ip));
         String image = wanted.getSpec().getContainers().get(0).getImage();
         return new Member(ready.getMetadata().getName(), ready.getSpec().getNodeName(),
                 new PodRef(ns, ready.getMetadata().getName(), CONTAINER), Map.copyOf(ips), image);
@@ -164,6 +167,20 @@ public final class Fleet {
             }
         }
         return paths;
+    }
+
+    /**
+     * On one node there are no cross-node pairs: a skipped check that says so, so a suite never passes silently on
+     * what it could not probe. Empty on a multi-node cluster.
+     */
+    public java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> crossNodeSkippedOnSingleNode() {
+        if (placement.multiNode()) {
+            return java.util.stream.Stream.empty();
+        }
+        return java.util.stream.Stream.of(org.junit.jupiter.api.DynamicTest.dynamicTest("cross node", () -> {
+            throw new org.opentest4j.TestAbortedException("single-node cluster: no cross-node pair to probe ("
+                    + placement.describe() + ")");
+        }));
     }
 
     public List<Path> crossNodePaths(IpFamily family) {

@@ -150,9 +150,7 @@ public final class Scenario implements AutoCloseable {
                 for (Pod ready : PodReadiness.awaitReady(client, e.getKey(), e.getValue(), run.config().podReadyTimeout())) {
                     PodId id = new PodId(logical(e.getKey()), ready.getMetadata().getName());
                     pods.put(id, new PodRef(e.getKey(), ready.getMetadata().getName(), Fleet.CONTAINER));
-                    List<String> ips = ready.getStatus().getPodIPs() == null || ready.getStatus().getPodIPs().isEmpty()
-                            ? List.of(ready.getStatus().getPodIP())
-                            : ready.getStatus().getPodIPs().stream().map(ip -> ip.getIp()).toList();
+                    List<String> ips = Fleet.podIps(ready);
                     withIps = withIps.withIp(id.toString(), ips.toArray(String[]::new));
                 }
             }

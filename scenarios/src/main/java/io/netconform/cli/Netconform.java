@@ -74,12 +74,7 @@ public final class Netconform implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[]{"netconform " + version()};
+            return new String[]{"netconform " + io.netconform.junit.Run.harnessVersion()};
         }
-    }
-
-    static String version() {
-        String v = Netconform.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

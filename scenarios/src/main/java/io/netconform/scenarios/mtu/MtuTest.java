@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
-import org.opentest4j.TestAbortedException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,13 +58,7 @@ class MtuTest {
                 }
             }
         }
-        if (!fleet.placement().multiNode()) {
-            checks.add(dynamicTest("cross node", () -> {
-                throw new TestAbortedException("single-node cluster: no cross-node path to measure ("
-                        + fleet.placement().describe() + ")");
-            }));
-        }
-        return checks.stream();
+        return Stream.concat(checks.stream(), fleet.crossNodeSkippedOnSingleNode());
     }
 
     private static void check(Scenario scenario, Fleet.Member from, String ip, String to, String label) {
