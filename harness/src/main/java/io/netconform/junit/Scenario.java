@@ -1,15 +1,7 @@
 package io.netconform.junit;
 
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.netconform.cluster.PodReadiness;
-import io.netconform.cluster.TestPods;
 import io.netconform.cni.CniProfile;
 import io.netconform.exec.PodRef;
 import io.netconform.policy.PodId;
@@ -52,7 +44,7 @@ public final class Scenario implements AutoCloseable {
 
     private final Run run;
     private final String testName;
-    private final List<String> createdNamespaces = new ArrayList<>();
+    private final List<Deployment> deployments = new ArrayList<>();
     private final Map<String, String> realNamespace = new LinkedHashMap<>();
     private final Map<PodId, PodRef> pods = new LinkedHashMap<>();
     private final Map<String, NetworkPolicy> applied = new LinkedHashMap<>();
@@ -128,42 +120,15 @@ public final class Scenario implements AutoCloseable {
             return this;
         }
         Report.step("deploy " + wanted.podIds().size() + " pods in " + wanted.namespaces().size() + " namespaces", () -> {
-            KubernetesClient client = run.cluster().client();
-            for (String ns : wanted.namespaces()) {
-                String real = run.namespaces().create(ns, testName, wanted.namespaceLabels(ns));
-                createdNamespaces.add(real);
-                realNamespace.put(ns, real);
-            }
-            List<String> nodes = run.placement().nodes();
-            Map<String, List<String>> byNamespace = new LinkedHashMap<>();
-            int i = 0;
-            for (Topology.Pod pod : wanted.pods()) {
-                String ns = realNamespace.get(pod.id().namespace());
-                String name = pod.id().name();
-                Pod spec = TestPods.onNode(TestPods.netshootServer(run.images(), name, pod.ports())
-                        .editMetadata().addToLabels(pod.labels()).endMetadata(), nodes.get(i++ % nodes.size())).build();
-                PodReadiness.create(client, ns, spec);
-                byNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).add(name);
-            }
-            Topology withIps = wanted;
-            for (Map.Entry<String, List<String>> e : byNamespace.entrySet()) {
-                for (Pod ready : PodReadiness.awaitReady(client, e.getKey(), e.getValue(), run.config().podReadyTimeout())) {
-                    PodId id = new PodId(logical(e.getKey()), ready.getMetadata().getName());
-                    pods.put(id, new PodRef(e.getKey(), ready.getMetadata().getName(), Fleet.CONTAINER));
-                    List<String> ips = Fleet.podIps(ready);
-                    withIps = withIps.withIp(id.toString(), ips.toArray(String[]::new));
-                }
-            }
-            topology = withIps;
+            Deployment deployment = Deployment.create(run, testName, wanted);
+            deployments.add(deployment);
+            realNamespace.putAll(deployment.namespaces());
+            pods.putAll(deployment.pods());
+            topology = deployment.topology();
             Report.attachText("pod placement", pods.values().stream().map(PodRef::toString)
                     .collect(Collectors.joining("\n")));
         });
         return this;
-    }
-
-    private String logical(String real) {
-        return realNamespace.entrySet().stream().filter(e -> e.getValue().equals(real)).map(Map.Entry::getKey)
-                .findFirst().orElseThrow();
     }
 
     public PodRef pod(String podId) {
@@ -202,7 +167,7 @@ public final class Scenario implements AutoCloseable {
             return this;
         }
         run.cluster().client().network().v1().networkPolicies().inNamespace(realNamespace.get(ns))
-                .resource(onCluster(policy)).createOr(p -> p.update());
+                .resource(deployments.get(deployments.size() - 1).onCluster(policy)).createOr(p -> p.update());
         applied.put(ns + "/" + policy.getMetadata().getName(), policy);
         return this;
     }
@@ -246,42 +211,6 @@ public final class Scenario implements AutoCloseable {
 
     public List<NetworkPolicy> appliedPolicies() {
         return List.copyOf(applied.values());
-    }
-
-    private NetworkPolicy onCluster(NetworkPolicy logicalPolicy) {
-        NetworkPolicy p = new NetworkPolicyBuilder(logicalPolicy).build();
-        p.getMetadata().setNamespace(realNamespace.get(logicalPolicy.getMetadata().getNamespace()));
-        p.getMetadata().setResourceVersion(null);
-        if (p.getSpec().getIngress() != null) {
-            p.getSpec().getIngress().forEach(r -> mapPeers(r.getFrom()));
-        }
-        if (p.getSpec().getEgress() != null) {
-            p.getSpec().getEgress().forEach(r -> mapPeers(r.getTo()));
-        }
-        return p;
-    }
-
-    /** kubernetes.io/metadata.name is set by the API server to the real name, so selectors on it must use real names. */
-    private void mapPeers(List<NetworkPolicyPeer> peers) {
-        if (peers == null) {
-            return;
-        }
-        for (NetworkPolicyPeer peer : peers) {
-            LabelSelector sel = peer.getNamespaceSelector();
-            if (sel == null) {
-                continue;
-            }
-            if (sel.getMatchLabels() != null) {
-                sel.getMatchLabels().computeIfPresent("kubernetes.io/metadata.name", (k, v) -> realNamespace.getOrDefault(v, v));
-            }
-            if (sel.getMatchExpressions() != null) {
-                for (LabelSelectorRequirement req : sel.getMatchExpressions()) {
-                    if ("kubernetes.io/metadata.name".equals(req.getKey()) && req.getValues() != null) {
-                        req.setValues(req.getValues().stream().map(v -> realNamespace.getOrDefault(v, v)).toList());
-                    }
-                }
-            }
-        }
     }
 
     /** Finds a fixture: the policies/ directory next to the working directory, else the copy inside the jar. */
@@ -486,12 +415,6 @@ public final class Scenario implements AutoCloseable {
             return;
         }
         // fire the deletes now and let the run wait for them at its end: namespace deletion takes ~1 min on some clusters
-        for (String ns : createdNamespaces) {
-            try {
-                run.namespaces().delete(ns);
-            } catch (RuntimeException e) {
-                run.say("WARNING: could not delete namespace " + ns + ": " + e.getMessage());
-            }
-        }
+        deployments.forEach(Deployment::close);
     }
 }

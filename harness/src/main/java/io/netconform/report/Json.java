@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /** The one Jackson configuration for report files: ISO timestamps, indented, tolerant of new fields. */
-final class Json {
+public final class Json {
 
     static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -36,7 +36,7 @@ final class Json {
      * {@code value} as JSON with every string redacted one by one. Redacting the serialised text alone is not
      * enough: a kubeconfig inside a JSON string has its newlines escaped, so line-based rules would miss it.
      */
-    static String writeRedacted(Object value) {
+    public static String writeRedacted(Object value) {
         JsonNode tree = MAPPER.valueToTree(value);
         return Redactor.redact(write(redactStrings(tree)));
     }

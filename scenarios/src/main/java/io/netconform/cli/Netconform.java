@@ -23,6 +23,7 @@ import java.io.PrintWriter;
                 "  netconform run --baseline before/summary.json    # after an upgrade: what changed",
                 "  netconform predict --model policies/models/shop.yaml --policies policies/multi-tier",
                 "  netconform bench && netconform bench-compare reports/bench/*.json",
+                "  netconform sweep --cases 200 --seed 42          # generated policy cases against the oracle",
                 "  netconform gc --dry-run",
                 "",
                 "netconform COMMAND --help describes each command's options."},
@@ -33,6 +34,7 @@ import java.io.PrintWriter;
                 BenchCommand.class,
                 BenchCompareCommand.class,
                 GcCommand.class,
+                SweepCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Netconform implements Runnable {
 
@@ -41,7 +43,7 @@ public final class Netconform implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, predict, compare, bench, bench-compare or gc");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, sweep, predict, compare, bench, bench-compare or gc");
     }
 
     public static void main(String[] args) {

@@ -1,0 +1,240 @@
+package io.netconform.sweep;
+
+import io.netconform.policy.Topology;
+import io.netconform.report.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * One sweep: its settings, the cases it generated and what each found; the summary groups wrong cases by dimension tag
+ * so that a CNI's gap reads as one finding ("egress-port-named: 7 of 7 cases wrong"), not hundreds of lines.
+ *
+ * <p>The CLI creates it and registers it under the run id; the sweep suite finds it there (as suites find their Run).
+ */
+public final class Sweep {
+
+    /**
+     * @param only when set, run just this case number of the seed (to repeat a failure)
+     */
+    public record Settings(long seed, int cases, List<String> include, List<String> exclude, Integer only) {
+        public Settings {
+            include = List.copyOf(include);
+            exclude = List.copyOf(exclude);
+            if (cases < 1) {
+                throw new IllegalArgumentException("--cases must be at least 1, got " + cases);
+            }
+            if (only != null && only < 1) {
+                throw new IllegalArgumentException("--only must name a case number from 1, got " + only);
+            }
+            CaseGenerator.checkTerms("--include", include);
+            CaseGenerator.checkTerms("--exclude", exclude);
+        }
+    }
+
+    private static final Map<String, Sweep> ACTIVE = new ConcurrentHashMap<>();
+
+    private final Settings settings;
+    private final List<CaseResult> results = Collections.synchronizedList(new ArrayList<>());
+    private final long startNanos = System.nanoTime();
+    private volatile Capabilities capabilities;
+    private volatile int planned;
+
+    public Sweep(Settings settings) {
+        this.settings = settings;
+    }
+
+    public static void register(String runId, Sweep sweep) {
+        ACTIVE.put(runId, sweep);
+    }
+
+    public static Optional<Sweep> find(String runId) {
+        return Optional.ofNullable(ACTIVE.get(runId));
+    }
+
+    public static void unregister(String runId) {
+        ACTIVE.remove(runId);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The cases of this sweep on a model with these IPs, for a cluster with these capabilities. */
+    public List<SweepCase> cases(Topology model, Capabilities caps) {
+        this.capabilities = caps;
+        CaseGenerator generator = new CaseGenerator(settings.seed(), model, caps);
+        List<SweepCase> cases = settings.only() != null
+                ? List.of(generator.generateCase(settings.only(), settings.include(), settings.exclude()))
+                : generator.generate(settings.cases(), settings.include(), settings.exclude());
+        planned = cases.size();
+        return cases;
+    }
+
+    public void record(CaseResult result) {
+        results.add(result);
+    }
+
+    public List<CaseResult> results() {
+        synchronized (results) {
+            return List.copyOf(results);
+        }
+    }
+
+    public Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /** "case 40/200, 2m05s elapsed, 0 wrong": printed as the sweep goes. */
+    public String progress() {
+        List<CaseResult> done = results();
+        long s = elapsed().toSeconds();
+        return String.format("sweep: case %d/%d, %dm%02ds elapsed, %d wrong, %.1f execs/case", done.size(), planned,
+                s / 60, s % 60, done.stream().filter(r -> r.mismatched() || r.broken()).count(),
+                done.stream().mapToInt(CaseResult::execs).average().orElse(0));
+    }
+
+    /** Per tag: cases carrying it and how many of them went wrong. */
+    public record TagTally(String tag, int cases, int wrong) {
+    }
+
+    public List<TagTally> byTag() {
+        Map<String, int[]> counts = new TreeMap<>();
+        for (CaseResult r : results()) {
+            for (String tag : r.sweepCase().tags()) {
+                int[] c = counts.computeIfAbsent(tag, k -> new int[2]);
+                c[0]++;
+                c[1] += r.mismatched() ? 1 : 0;
+            }
+        }
+        List<TagTally> out = new ArrayList<>();
+        counts.forEach((tag, c) -> out.add(new TagTally(tag, c[0], c[1])));
+        return out;
+    }
+
+    /**
+     * The findings: tags whose cases went wrong, most telling first (share of wrong cases, then count), and pairs of
+     * tags whose every case went wrong where neither tag alone explains it ("egress-peer-ns-and-pod + types-omitted").
+     */
+    public String findings() {
+        List<CaseResult> all = results();
+        long wrong = all.stream().filter(CaseResult::mismatched).count();
+        long broken = all.stream().filter(CaseResult::broken).count();
+        StringBuilder text = new StringBuilder();
+        text.append(String.format("sweep seed %d: %d cases, %d with wrong verdicts, %d could not be observed; %s; %d execs (%.1f per case)%n",
+                settings.seed(), all.size(), wrong, broken, format(elapsed()),
+                all.stream().mapToInt(CaseResult::execs).sum(), all.stream().mapToInt(CaseResult::execs).average().orElse(0)));
+        text.append(convergence()).append('\n');
+        if (wrong == 0) {
+            return text.toString();
+        }
+        List<TagTally> tags = byTag().stream().filter(t -> t.wrong() > 0)
+                .sorted(Comparator.comparingDouble((TagTally t) -> -(double) t.wrong() / t.cases()).thenComparing(t -> -t.wrong()))
+                .toList();
+        text.append("wrong cases by dimension tag:\n");
+        tags.forEach(t -> text.append(String.format("  %-30s %3d of %3d cases wrong%s%n", t.tag(), t.wrong(), t.cases(),
+                t.wrong() == t.cases() ? "  <- every case with this tag" : "")));
+        text.append(combinations(all, tags));
+        text.append("wrong cases: ").append(all.stream().filter(CaseResult::mismatched).map(r -> r.sweepCase().name())
+                .collect(Collectors.joining(" "))).append("  (rerun one: --seed ").append(settings.seed()).append(" --only N)\n");
+        return text.toString();
+    }
+
+    private static String combinations(List<CaseResult> all, List<TagTally> singles) {
+        List<String> whole = singles.stream().filter(t -> t.wrong() == t.cases()).map(TagTally::tag).toList();
+        List<String> partial = singles.stream().filter(t -> t.wrong() < t.cases()).map(TagTally::tag).toList();
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < partial.size(); i++) {
+            for (int j = i + 1; j < partial.size(); j++) {
+                String a = partial.get(i);
+                String b = partial.get(j);
+                List<CaseResult> both = all.stream().filter(r -> r.sweepCase().tags().contains(a) && r.sweepCase().tags().contains(b)).toList();
+                long w = both.stream().filter(CaseResult::mismatched).count();
+                if (both.size() >= 2 && w == both.size()) {
+                    lines.add(String.format("  %-45s %3d of %3d cases wrong", a + " + " + b, w, both.size()));
+                }
+            }
+        }
+        if (lines.isEmpty() || !whole.isEmpty() && lines.size() > 8) {
+            return "";
+        }
+        return "tag pairs whose every case went wrong:\n" + lines.stream().limit(8).collect(Collectors.joining("\n")) + "\n";
+    }
+
+    /** How long enforcement took to show, per step kind: median and max of the rounds' start until all matched. */
+    String convergence() {
+        Map<String, List<Long>> byStep = new LinkedHashMap<>();
+        for (CaseResult r : results()) {
+            for (CaseResult.Step s : r.steps()) {
+                String kind = s.name().startsWith("baseline") ? "removal (baseline)" : s.name().startsWith("after") ? "action" : "policies";
+                s.convergedAfter().ifPresent(d -> byStep.computeIfAbsent(kind, k -> new ArrayList<>()).add(d.toMillis()));
+            }
+        }
+        return "converged after (ms, from the first probe round): " + byStep.entrySet().stream().map(e -> {
+            List<Long> v = e.getValue().stream().sorted().toList();
+            return e.getKey() + " median " + v.get(v.size() / 2) + " max " + v.get(v.size() - 1) + " (n=" + v.size() + ")";
+        }).collect(Collectors.joining("; "));
+    }
+
+    private static String format(Duration d) {
+        return String.format("%dm%02ds", d.toSeconds() / 60, d.toSeconds() % 60);
+    }
+
+    /** reports/sweep.json: settings, capabilities, per-tag tallies, per-case outcome with convergence and execs. */
+    public Path writeJson(Path dir) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("seed", settings.seed());
+        json.put("include", settings.include());
+        json.put("exclude", settings.exclude());
+        json.put("capabilities", capabilities);
+        List<CaseResult> all = results();
+        json.put("cases", all.size());
+        json.put("wrongCases", all.stream().filter(CaseResult::mismatched).count());
+        json.put("brokenCases", all.stream().filter(CaseResult::broken).count());
+        json.put("durationMs", elapsed().toMillis());
+        json.put("execs", all.stream().mapToInt(CaseResult::execs).sum());
+        json.put("byTag", byTag());
+        json.put("results", all.stream().map(Sweep::caseJson).toList());
+        Path file = dir.resolve("sweep.json");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(file, Json.writeRedacted(json));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return file;
+    }
+
+    private static Map<String, Object> caseJson(CaseResult r) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("case", r.sweepCase().number());
+        c.put("tags", r.sweepCase().tags());
+        c.put("status", r.mismatched() ? "WRONG" : r.broken() ? "BROKEN" : "PASSED");
+        c.put("tookMs", r.took().toMillis());
+        c.put("execs", r.execs());
+        c.put("steps", r.steps().stream().map(s -> {
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("name", s.name());
+            step.put("convergedAfterMs", s.convergedAfter().map(Duration::toMillis).orElse(null));
+            step.put("rounds", s.verification().rounds());
+            step.put("execs", s.verification().execs());
+            step.put("mismatches", s.mismatches());
+            step.put("errors", s.errors());
+            return step;
+        }).toList());
+        return c;
+    }
+}

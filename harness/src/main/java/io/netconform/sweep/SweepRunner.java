@@ -1,0 +1,202 @@
+package io.netconform.sweep;
+
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.netconform.junit.Deployment;
+import io.netconform.junit.Run;
+import io.netconform.policy.PodId;
+import io.netconform.policy.PolicyOracle;
+import io.netconform.policy.Port;
+import io.netconform.policy.Protocol;
+import io.netconform.policy.Reachability;
+import io.netconform.policy.Topology;
+import io.netconform.probe.BatchProber;
+import io.netconform.probe.Probe;
+import io.netconform.probe.ProbeRequest;
+import io.netconform.probe.ProbeResult;
+import io.netconform.probe.Verdict;
+import io.netconform.probe.Verification;
+import org.awaitility.Awaitility;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs sweep cases on one deployment of the {@link SweepModel}: per case, proves the previous case left nothing
+ * (no policy in the API, every pair open again on every port), applies the case's policies, checks every ordered pair
+ * on every port against the oracle (one exec per source pod, only mismatches re-probed until the converge deadline),
+ * performs the action and checks again, then removes the policies and restores the labels.
+ */
+public final class SweepRunner {
+
+    private final Run run;
+    private final Deployment deployment;
+    private final BatchProber prober;
+    private final Capabilities caps;
+    private final List<Port> ports;
+    private final Duration converge;
+
+    private SweepRunner(Run run, Deployment deployment, BatchProber prober, Capabilities caps, Duration converge) {
+        this.run = run;
+        this.deployment = deployment;
+        this.prober = prober;
+        this.caps = caps;
+        this.ports = SweepModel.probedPorts(caps.sctp());
+        this.converge = converge;
+    }
+
+    /** Deploys the model once (SCTP ports declared; whether SCTP is carried is then asked with one probe). */
+    public static SweepRunner deploy(Run run) {
+        Deployment deployment = Deployment.create(run, "sweep", SweepModel.topology(true));
+        BatchProber prober = new BatchProber(run.executor(), run.config().probeTimeout()).withPollInterval(Duration.ofMillis(500));
+        Topology t = deployment.topology();
+        Port sctp = new Port(80, Protocol.SCTP, null);
+        ProbeResult probe = Probe.port(t.pod("y/b").ips().get(0), sctp, run.config().probeTimeout())
+                .run(run.executor(), deployment.pod(PodId.of("x/a")));
+        boolean sctpCarried = probe.verdict() == Verdict.ALLOWED;
+        if (!sctpCarried && !(probe.verdict() == Verdict.ERROR && probe.detail().contains("not supported"))) {
+            run.say("sweep: SCTP x/a -> y/b was " + probe + " (not 'not supported'): SCTP cases are left out\n  reproduce: "
+                    + probe.reproduce());
+        }
+        Capabilities caps = new Capabilities(sctpCarried, Capabilities.endPortServed(run.cluster().kubernetesVersion()));
+        return new SweepRunner(run, deployment, prober, caps, run.config().convergeTimeout());
+    }
+
+    public Capabilities capabilities() {
+        return caps;
+    }
+
+    /** The deployed model with its IPs and base labels. */
+    public Topology model() {
+        return deployment.topology();
+    }
+
+    public Deployment deployment() {
+        return deployment;
+    }
+
+    public int execs() {
+        return prober.execCount();
+    }
+
+    static String key(Reachability.Pair pair, Port port) {
+        return pair + " " + port;
+    }
+
+    public CaseResult run(SweepCase c) {
+        long t0 = System.nanoTime();
+        int execs0 = prober.execCount();
+        List<CaseResult.Step> steps = new ArrayList<>();
+        Topology model = model();
+        try {
+            awaitNoPolicies();
+            steps.add(check("baseline: previous case gone, every pair open", model, List.of()));
+            c.policies().forEach(this::apply);
+            steps.add(check("policies", model, c.policies()));
+            if (c.action() != null) {
+                act(c.action());
+                steps.add(check("after " + c.action().describe(), c.action().applyTo(model), c.action().applyTo(c.policies())));
+            }
+        } finally {
+            cleanUp(c);
+        }
+        return new CaseResult(c, steps, Duration.ofNanos(System.nanoTime() - t0), prober.execCount() - execs0);
+    }
+
+    private CaseResult.Step check(String name, Topology topology, List<NetworkPolicy> policies) {
+        // probing uses the deployed IPs; the oracle sees the labels of this step
+        PolicyOracle oracle = PolicyOracle.of(topology, policies);
+        Map<Port, Reachability> expected = new LinkedHashMap<>();
+        List<ProbeRequest> requests = new ArrayList<>();
+        Map<String, Boolean> expectAllowed = new LinkedHashMap<>();
+        Map<String, CaseResult.Step.Pair> keys = new LinkedHashMap<>();
+        for (Port port : ports) {
+            Reachability e = oracle.reachability(port);
+            expected.put(port, e);
+            for (Reachability.Pair pair : e.pairs()) {
+                String key = key(pair, port);
+                String ip = topology.pod(pair.to()).ips().get(0);
+                requests.add(new ProbeRequest(key, deployment.pod(pair.from()), Probe.port(ip, port, prober.probeTimeout()),
+                        pair.to() + " " + ip));
+                expectAllowed.put(key, e.get(pair.from(), pair.to()) == Reachability.State.ALLOWED);
+                keys.put(key, new CaseResult.Step.Pair(pair, port));
+            }
+        }
+        Verification v = prober.verify(requests, expectAllowed, converge);
+        Map<Port, Reachability> observed = new LinkedHashMap<>();
+        ports.forEach(p -> observed.put(p, Reachability.unknown(topology, p)));
+        v.observed().forEach((key, result) -> {
+            CaseResult.Step.Pair at = keys.get(key);
+            if (result.verdict() != Verdict.ERROR) {
+                observed.get(at.port()).set(at.pair().from(), at.pair().to(),
+                        result.verdict().allowed() ? Reachability.State.ALLOWED : Reachability.State.BLOCKED);
+            }
+        });
+        return new CaseResult.Step(name, expected, observed, oracle, v, keys);
+    }
+
+    /**
+     * Server-side apply, as {@code kubectl apply --server-side}: the API server records which fields the case set, so
+     * an omitted policyTypes stays distinguishable from an explicit one for whoever reads managedFields.
+     */
+    private void apply(NetworkPolicy policy) {
+        client().network().v1().networkPolicies().inNamespace(deployment.realNamespace(policy.getMetadata().getNamespace()))
+                .resource(deployment.onCluster(policy)).fieldManager("netconform-sweep").forceConflicts().serverSideApply();
+    }
+
+    private void act(SweepCase.Action action) {
+        switch (action.kind()) {
+            case POD_LABEL -> relabelPod(PodId.of(action.target()), action.labels());
+            case NAMESPACE_LABEL -> relabelNamespace(action.target(), action.labels());
+            case POLICY_UPDATE -> apply(action.policy());
+            case POLICY_DELETE -> {
+                PodId id = PodId.of(action.target());
+                client().network().v1().networkPolicies().inNamespace(deployment.realNamespace(id.namespace()))
+                        .withName(id.name()).delete();
+            }
+        }
+    }
+
+    private void relabelPod(PodId pod, Map<String, String> labels) {
+        client().pods().inNamespace(deployment.realNamespace(pod.namespace())).withName(pod.name())
+                .edit(p -> {
+                    p.getMetadata().getLabels().putAll(labels);
+                    return p;
+                });
+    }
+
+    private void relabelNamespace(String logical, Map<String, String> labels) {
+        client().namespaces().withName(deployment.realNamespace(logical)).edit(n -> {
+            n.getMetadata().getLabels().putAll(labels);
+            return n;
+        });
+    }
+
+    /** Labels back first, then the policies: a CNI that only notices labels on a policy change still sees both. */
+    private void cleanUp(SweepCase c) {
+        if (c.action() != null && c.action().kind() == SweepCase.ActionKind.POD_LABEL) {
+            PodId pod = PodId.of(c.action().target());
+            relabelPod(pod, Map.of("tier", SweepModel.TIER.get(pod.name())));
+        }
+        if (c.action() != null && c.action().kind() == SweepCase.ActionKind.NAMESPACE_LABEL) {
+            relabelNamespace(c.action().target(), Map.of("env", SweepModel.ENV.get(c.action().target())));
+        }
+        for (String ns : deployment.namespaces().values()) {
+            client().network().v1().networkPolicies().inNamespace(ns).delete();
+        }
+    }
+
+    private void awaitNoPolicies() {
+        Awaitility.await("no NetworkPolicy left in the sweep namespaces " + deployment.namespaces().values())
+                .atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                .until(() -> deployment.namespaces().values().stream()
+                        .allMatch(ns -> client().network().v1().networkPolicies().inNamespace(ns).list().getItems().isEmpty()));
+    }
+
+    private KubernetesClient client() {
+        return run.cluster().client();
+    }
+}

@@ -1,0 +1,110 @@
+package io.netconform.sweep;
+
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.netconform.policy.PolicyFiles;
+import io.netconform.policy.PolicyOracle;
+import io.netconform.policy.Port;
+import io.netconform.policy.Topology;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CaseGeneratorTest {
+
+    static final Topology MODEL = SweepModel.withPlaceholderIps(SweepModel.topology(true));
+
+    static List<SweepCase> cases(long seed, int n, Capabilities caps, List<String> include, List<String> exclude) {
+        return new CaseGenerator(seed, MODEL, caps).generate(n, include, exclude);
+    }
+
+    static String yaml(List<SweepCase> cases) {
+        return cases.stream().map(SweepCase::yaml).collect(Collectors.joining());
+    }
+
+    @Test
+    void theSameSeedGivesTheSameCasesAndAnotherSeedOthers() {
+        String first = yaml(cases(7, 40, Capabilities.all(), List.of(), List.of()));
+        assertThat(yaml(cases(7, 40, Capabilities.all(), List.of(), List.of()))).isEqualTo(first);
+        assertThat(yaml(cases(8, 40, Capabilities.all(), List.of(), List.of()))).isNotEqualTo(first);
+        // case i does not depend on how many cases are asked for
+        assertThat(yaml(cases(7, 10, Capabilities.all(), List.of(), List.of())))
+                .isEqualTo(yaml(cases(7, 40, Capabilities.all(), List.of(), List.of()).subList(0, 10)));
+    }
+
+    @Test
+    void twoHundredCasesCoverEveryValueOfEveryDimension() {
+        Set<String> seen = new TreeSet<>();
+        cases(1, 200, Capabilities.all(), List.of(), List.of()).forEach(c -> seen.addAll(c.tags()));
+        CaseGenerator.DIMENSIONS.forEach((dimension, values) -> {
+            for (String value : values) {
+                assertThat(seen).as("dimension %s, value %s in %s", dimension, value, seen)
+                        .anyMatch(tag -> tag.equals(value) || tag.endsWith("-" + value));
+            }
+        });
+        // and each peer and port value in both directions
+        assertThat(seen).containsAll(CaseGenerator.allTags().stream()
+                .filter(t -> t.startsWith("ingress-") || t.startsWith("egress-")).toList());
+    }
+
+    @Test
+    void everyCaseIsValidYamlThatPolicyFilesAndTheOracleAccept(@TempDir Path dir) throws Exception {
+        for (SweepCase c : cases(3, 60, Capabilities.all(), List.of(), List.of())) {
+            Path file = dir.resolve(c.name() + ".yaml");
+            Files.writeString(file, c.yaml());
+            List<NetworkPolicy> loaded = PolicyFiles.load(file);
+            int expected = c.policies().size()
+                    + (c.action() != null && c.action().kind() == SweepCase.ActionKind.POLICY_UPDATE ? 1 : 0);
+            assertThat(loaded).as(c.yaml()).hasSize(expected);
+            Topology after = c.action() == null ? MODEL : c.action().applyTo(MODEL);
+            List<NetworkPolicy> policiesAfter = c.action() == null ? c.policies() : c.action().applyTo(c.policies());
+            for (Port port : List.of(Port.tcp(80), Port.udp(81))) {
+                assertThat(PolicyOracle.of(MODEL, c.policies()).reachability(port).pairs()).hasSize(72);
+                assertThat(PolicyOracle.of(after, policiesAfter).reachability(port).pairs()).hasSize(72);
+            }
+        }
+    }
+
+    @Test
+    void filtersKeepOnlyCasesWithAnIncludedTagAndNoExcludedOne() {
+        List<SweepCase> named = cases(5, 30, Capabilities.all(), List.of("egress-port-named"), List.of("action"));
+        assertThat(named).allSatisfy(c -> {
+            assertThat(c.tags()).contains("egress-port-named");
+            assertThat(c.tags()).noneMatch(t -> t.startsWith("action-"));
+        });
+        // a value without its direction names both directions
+        assertThat(cases(5, 30, Capabilities.all(), List.of("peer-ipblock-except"), List.of()))
+                .allSatisfy(c -> assertThat(c.tags()).anyMatch(t -> t.endsWith("-peer-ipblock-except")));
+    }
+
+    @Test
+    void whatTheClusterCannotExpressIsNotGenerated() {
+        List<SweepCase> cases = cases(2, 150, new Capabilities(false, false), List.of(), List.of());
+        assertThat(cases).allSatisfy(c -> assertThat(c.tags()).doesNotContain("proto-sctp")
+                .noneMatch(t -> t.endsWith("port-range")));
+        assertThatThrownBy(() -> cases(2, 1, new Capabilities(false, false), List.of("port-range"), List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port-range").hasMessageContaining("endPort");
+    }
+
+    @Test
+    void aFilterTermThatNamesNoTagIsRejected() {
+        assertThatThrownBy(() -> CaseGenerator.checkTerms("--include", List.of("port-nmaed")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port-nmaed");
+        CaseGenerator.checkTerms("--include", List.of("egress", "port-named", "types", "action-ns-label"));
+    }
+
+    @Test
+    void ipBlocksAreCutFromThePodAddresses() {
+        assertThat(CaseGenerator.commonPrefix(List.of("10.244.0.10", "10.244.1.11"))).isEqualTo(23);
+        assertThat(CaseGenerator.network("10.244.1.11", 23)).isEqualTo("10.244.0.0");
+        assertThat(CaseGenerator.network("10.244.1.11", 32)).isEqualTo("10.244.1.11");
+    }
+}
