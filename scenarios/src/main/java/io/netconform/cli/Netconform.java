@@ -43,7 +43,7 @@ public final class Netconform implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, sweep, predict, compare, bench, bench-compare or gc");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, predict, compare, bench, bench-compare, sweep or gc");
     }
 
     public static void main(String[] args) {

@@ -37,7 +37,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 class NetconformCliTest {
 
     static final Path POLICIES = Path.of(System.getProperty("netconform.policies", "../policies")).toAbsolutePath();
-    static final List<String> COMMANDS = List.of("run", "predict", "compare", "bench", "bench-compare", "gc");
+    static final List<String> COMMANDS = List.of("run", "sweep", "predict", "compare", "bench", "bench-compare", "gc");
     static final String TOKEN = "secret-token-abcdef0123456789";
 
     @TempDir

@@ -77,4 +77,24 @@ class LabEnforcingTest {
         // every policy verification is recorded with its grids
         assertThat(s.path("reachability").size()).as("reachability matrices in summary.json").isPositive();
     }
+
+    @Test
+    @Order(2)
+    void aShortSweepAgreesWithTheOracleEverywhere() throws Exception {
+        List<String> a = new java.util.ArrayList<>(List.of(args("sweep")));
+        a.set(0, "sweep");
+        a.addAll(List.of("--seed", "1", "--cases", "20"));
+        NetconformProcess p = NetconformProcess.start(work.resolve("sweep"), a.toArray(String[]::new));
+        int exit = p.await(Duration.ofMinutes(8));
+        String out = p.output();
+        System.out.printf("sweep of 20 cases on the enforcing lab: %.1f s%n", p.elapsed().toMillis() / 1e3);
+        assertThat(exit).as("exit code of %s; output:\n%s", p, out).isZero();
+        JsonNode sweep = LabEndToEndTest.JSON.readTree(work.resolve("sweep").resolve("sweep.json").toFile());
+        assertThat(sweep.path("cases").asInt()).isEqualTo(20);
+        assertThat(sweep.path("wrongCases").asInt()).as(out).isZero();
+        assertThat(sweep.path("brokenCases").asInt()).as(out).isZero();
+        // one model for all cases: far fewer execs than a deployment per case would need, and every case probed
+        assertThat(sweep.path("results")).allSatisfy(r -> assertThat(r.path("execs").asInt()).isPositive());
+        assertThat(out).contains("seed 1").contains("20 cases, 0 with wrong verdicts");
+    }
 }
