@@ -3,13 +3,14 @@ MVN ?= mvn -B
 JAR := scenarios/target/netconform.jar
 ARGS ?=
 
-.PHONY: conformance test jar e2e e2e-lab report bench bench-harness deps clean help
+.PHONY: conformance test jar e2e e2e-lab sweep-faults-lab report bench bench-harness deps clean help
 
 help:
 	@echo "make conformance  run the suites against your kubeconfig (or embedded K3s with Docker); ARGS='--include-tags dns'"
 	@echo "make test         the project's own tests: no cluster, no Docker"
 	@echo "make e2e          the suites on embedded K3s via Testcontainers (needs Docker; skips with a reason otherwise)"
 	@echo "make e2e-lab      the suites end to end on ../shared/lab (root; brings the lab up and always down)"
+	@echo "make sweep-faults-lab  netconform sweep against each fault mode of the lab's enforcer (running lab, root; not CI)"
 	@echo "make report       reports/allure-results -> one self-contained HTML file in reports/allure-report"
 	@echo "make bench        CNI benchmarks against your cluster; make bench-harness: the harness's own benchmarks"
 	@echo "make deps         install the Debian packages the probe-lab tests and the report check use (root)"
@@ -33,6 +34,9 @@ e2e:
 
 e2e-lab:
 	bash scripts/e2e-lab.sh
+
+sweep-faults-lab: $(JAR)
+	bash scripts/sweep-faults.sh
 
 report:
 	bash scripts/report.sh
