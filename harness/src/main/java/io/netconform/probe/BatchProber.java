@@ -28,6 +28,9 @@ import java.util.stream.Collectors;
  */
 public final class BatchProber {
 
+    /** Exec time allowed per probe of a batch on top of the slowest probe's budget. */
+    static final Duration PER_PROBE = Duration.ofMillis(150);
+
     private final Executor executor;
     private final Duration probeTimeout;
     private final int execRetries;
@@ -164,10 +167,13 @@ public final class BatchProber {
         List<String> script = BatchScript.command(commands);
         Duration budget = batch.stream().map(r -> r.probe().budget()).reduce(probeTimeout,
                 (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        // the script forks a few processes per probe (the probe, then cat and two base64 for its record): on a busy
+        // node a batch of 32 needs seconds beyond the slowest probe
+        Duration limit = budget.plus(Probe.EXEC_MARGIN).plus(PER_PROBE.multipliedBy(batch.size()));
         ExecResult exec;
         int attempts = 0;
         do {
-            exec = executor.exec(source, script, budget.plus(Probe.EXEC_MARGIN));
+            exec = executor.exec(source, script, limit);
             execs.incrementAndGet();
             attempts++;
         } while (exec.status() == ExecResult.Status.TRANSPORT_ERROR && attempts <= execRetries);
