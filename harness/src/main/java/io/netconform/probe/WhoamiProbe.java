@@ -22,9 +22,6 @@ public record WhoamiProbe(Protocol protocol, String ip, int port, Duration timeo
 
     /** The line a whoami server prints: its pod name and the address the client came from. */
     public static final Pattern ANSWER = Pattern.compile("(?m)^whoami (\\S+) (\\S+)\\s*$");
-    private static final Pattern REFUSED = Pattern.compile(
-            "Connection refused|No route to host|Host is unreachable|Network is unreachable");
-    private static final Pattern TIMED_OUT = Pattern.compile("timed out");
 
     /** What a whoami server answered: which pod, and the client address it saw. */
     public record Answer(String pod, String peer) {
@@ -82,13 +79,9 @@ public record WhoamiProbe(Protocol protocol, String ip, int port, Duration timeo
             return Reading.of(Verdict.ALLOWED, "answered by " + answer.get().pod() + ", which saw the client as "
                     + answer.get().peer());
         }
-        Optional<String> refused = Text.lineMatching(REFUSED, output);
-        if (refused.isPresent()) {
-            return Reading.of(Verdict.REFUSED, tool + ": " + refused.get());
-        }
-        Optional<String> timedOut = Text.lineMatching(TIMED_OUT, output);
-        if (timedOut.isPresent()) {
-            return Reading.of(Verdict.TIMEOUT, tool + ": " + timedOut.get());
+        Optional<Reading> failed = SocatEchoProbe.networkFailure(tool, output);
+        if (failed.isPresent()) {
+            return failed.get();
         }
         if (exitCode == 0 && output.isBlank()) {
             return protocol == Protocol.UDP

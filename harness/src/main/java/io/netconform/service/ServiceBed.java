@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * an endpoint"), a second one on the second node (for session affinity), and — on first use — a hostNetwork whoami
  * pod per node. Deployed once per suite; the run deletes the namespace at its end.
  */
-public final class ServiceBed {
+public final class ServiceBed implements AutoCloseable {
 
     /** Label selecting the single backend on the first node. */
     public static final String ONE = "netconform.io/backend";
@@ -228,6 +228,12 @@ public final class ServiceBed {
             hostPods = byNode;
         }
         return hostPods;
+    }
+
+    /** Starts the deletion of the namespace; the run waits for it at its end. */
+    @Override
+    public void close() {
+        run.namespaces().delete(namespace);
     }
 
     public String describe() {

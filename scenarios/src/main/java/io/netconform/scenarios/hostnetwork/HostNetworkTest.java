@@ -5,13 +5,11 @@ import io.netconform.exec.PodRef;
 import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.Fleet;
 import io.netconform.junit.IpFamily;
-import io.netconform.junit.Run;
 import io.netconform.junit.Scenario;
 import io.netconform.probe.LinkMtu;
 import io.netconform.probe.PathMtu;
 import io.netconform.probe.Probe;
 import io.netconform.probe.ProbeRequest;
-import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
 import io.netconform.probe.WhoamiProbe;
@@ -19,6 +17,7 @@ import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 import io.netconform.report.Summary;
 import io.netconform.service.Requires;
+import io.netconform.service.OncePerSuite;
 import io.netconform.service.ServiceBed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
@@ -52,22 +51,17 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostNetworkTest {
 
+    private final OncePerSuite<ServiceBed> beds = new OncePerSuite<>();
     private ServiceBed bed;
-    private Run run;
 
     private Map<String, Fleet.Member> nodes(Scenario scenario) {
-        if (bed == null) {
-            run = scenario.run();
-            bed = ServiceBed.withoutBackends(scenario.run(), "hostnetwork");
-        }
+        bed = beds.get(() -> ServiceBed.withoutBackends(scenario.run(), "hostnetwork"));
         return Report.step("deploy hostNetwork pods", bed::hostNetworkPods);
     }
 
     @AfterAll
-    void deleteBed() {
-        if (bed != null) {
-            run.namespaces().delete(bed.namespace());
-        }
+    void deleteBed() throws Exception {
+        beds.close();
     }
 
     @TestFactory

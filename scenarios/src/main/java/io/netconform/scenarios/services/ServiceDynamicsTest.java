@@ -7,16 +7,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.netconform.cluster.PodReadiness;
 import io.netconform.cluster.TestPods;
 import io.netconform.junit.ConformanceSuite;
-import io.netconform.junit.Fleet;
-import io.netconform.junit.Run;
 import io.netconform.junit.Scenario;
 import io.netconform.probe.WhoamiProbe;
-import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
-import io.netconform.report.Summary;
 import io.netconform.service.Backends;
+import io.netconform.service.OncePerSuite;
 import io.netconform.service.ServiceBed;
-import io.netconform.service.Timeline;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
 
@@ -50,22 +45,15 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceDynamicsTest {
 
-    private ServiceBed bed;
-    private Run run;
+    private final OncePerSuite<ServiceBed> bed = new OncePerSuite<>();
 
     private ServiceBed bed(Scenario scenario) {
-        if (bed == null) {
-            run = scenario.run();
-            bed = Report.step("deploy whoami backends", () -> ServiceBed.deploy(scenario.run(), "service-dynamics"));
-        }
-        return bed;
+        return bed.get(() -> Report.step("deploy whoami backends", () -> ServiceBed.deploy(scenario.run(), "service-dynamics")));
     }
 
     @AfterAll
-    void deleteBed() {
-        if (bed != null) {
-            run.namespaces().delete(bed.namespace());
-        }
+    void deleteBed() throws Exception {
+        bed.close();
     }
 
     @Test

@@ -3,16 +3,15 @@ package io.netconform.scenarios.services;
 import io.fabric8.kubernetes.api.model.Service;
 import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.Fleet;
-import io.netconform.junit.Run;
 import io.netconform.junit.Scenario;
 import io.netconform.probe.Probe;
-import io.netconform.probe.ProbeRequest;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.WhoamiProbe;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 import io.netconform.service.Requires;
+import io.netconform.service.OncePerSuite;
 import io.netconform.service.ServiceBed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
@@ -46,23 +45,15 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServicesTest {
 
-    private ServiceBed bed;
-    private Run run;
+    private final OncePerSuite<ServiceBed> bed = new OncePerSuite<>();
 
     private ServiceBed bed(Scenario scenario) {
-        if (bed == null) {
-            run = scenario.run();
-            bed = Report.step("deploy whoami backends", () -> ServiceBed.deploy(scenario.run(), "services"));
-            Report.attachText("backends", bed.describe());
-        }
-        return bed;
+        return bed.get(() -> Report.step("deploy whoami backends", () -> ServiceBed.deploy(scenario.run(), "services")));
     }
 
     @AfterAll
-    void deleteBed() {
-        if (bed != null) {
-            run.namespaces().delete(bed.namespace());
-        }
+    void deleteBed() throws Exception {
+        bed.close();
     }
 
     @TestFactory
@@ -229,9 +220,5 @@ class ServicesTest {
     private static WhoamiProbe probe(String protocol, String ip, int port, Scenario scenario) {
         return "UDP".equals(protocol) ? WhoamiProbe.udp(ip, port, scenario.probeTimeout())
                 : WhoamiProbe.tcp(ip, port, scenario.probeTimeout());
-    }
-
-    static ProbeRequest request(String key, Fleet.Member from, Probe probe, String target) {
-        return new ProbeRequest(key, from.ref(), probe, target);
     }
 }
