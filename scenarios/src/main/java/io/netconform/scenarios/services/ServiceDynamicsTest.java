@@ -108,7 +108,7 @@ class ServiceDynamicsTest {
         Deployment deployment = client.apps().deployments().inNamespace(bed.namespace())
                 .resource(Backends.whoamiDeployment(scenario.run().images(), "rolling", labels, 1, 2).build()).create();
         Service svc = bed.create(bed.service("rolling", "netconform.io/rolling"));
-        awaitRollout(scenario, deployment.getMetadata().getName());
+        awaitRollout(scenario, bed.namespace(), deployment.getMetadata().getName());
         bed.awaitEndpoints("rolling", 1);
         Forwarding.Seen seen = Forwarding.watch(scenario, scenario.fleet().probes(),
                 c -> WhoamiProbe.tcp(svc.getSpec().getClusterIP(), Backends.TCP, Forwarding.ATTEMPT),
@@ -116,7 +116,7 @@ class ServiceDynamicsTest {
                     Instant zero = Instant.now();
                     client.apps().deployments().inNamespace(bed.namespace()).withName("rolling").rolling().restart();
                     return zero;
-                }, () -> awaitRollout(scenario, "rolling"));
+                }, () -> awaitRollout(scenario, bed.namespace(), "rolling"));
         Rollout.check(scenario, seen);
     }
 
@@ -160,10 +160,8 @@ class ServiceDynamicsTest {
     }
 
     /** Until the Deployment runs only updated, available pods and the replaced ones are gone. */
-    private static void awaitRollout(Scenario scenario, String name) {
+    private static void awaitRollout(Scenario scenario, String ns, String name) {
         KubernetesClient client = scenario.run().cluster().client();
-        String ns = scenario.run().namespaces().names().stream().filter(n -> client.apps().deployments().inNamespace(n)
-                .withName(name).get() != null).findFirst().orElseThrow();
         await("Deployment " + ns + "/" + name + " rolled out, old pods gone")
                 .atMost(scenario.run().config().podReadyTimeout()).pollInterval(Duration.ofMillis(500))
                 .until(() -> {
