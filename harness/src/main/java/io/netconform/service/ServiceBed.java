@@ -166,8 +166,8 @@ public final class ServiceBed implements AutoCloseable {
                         + e.getCode() + "): " + message);
             }
             if (message.contains("already allocated")) {
-                throw new IllegalStateException("[infra] " + namespace + "/" + wanted.getMetadata().getName()
-                        + ": the node port chosen at random is taken by another Service (" + message + "); run again", e);
+                throw new io.netconform.report.BrokenCheck(namespace + "/" + wanted.getMetadata().getName()
+                        + ": the node port chosen at random is taken by another Service (" + message + "); run again");
             }
             throw e;
         }
@@ -186,9 +186,9 @@ public final class ServiceBed implements AutoCloseable {
                         return seen.size() == count;
                     });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("[infra] Service " + namespace + "/" + service + " has " + seen.size()
+            throw new io.netconform.report.BrokenCheck("Service " + namespace + "/" + service + " has " + seen.size()
                     + " ready endpoints " + seen + ", expected " + count + "; inspect with: kubectl get endpoints -n "
-                    + namespace + " " + service + " -o yaml", e);
+                    + namespace + " " + service + " -o yaml");
         }
         return List.copyOf(seen);
     }

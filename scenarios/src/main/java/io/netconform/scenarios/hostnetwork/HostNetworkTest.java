@@ -140,8 +140,9 @@ class HostNetworkTest {
         ExecResult r = scenario.run().executor().exec(source, command, Duration.ofSeconds(15));
         OptionalInt mtu = r.completed() && r.exitCode() == 0 ? LinkMtu.sysfsMtu(r.stdout()) : OptionalInt.empty();
         if (mtu.isEmpty()) {
-            throw new AssertionError(FailureKind.INFRA.marker() + " cannot read the MTU of the route from " + source
-                    + " to " + ip + " (" + r + " " + r.output().strip() + "); reproduce: " + source.kubectlExec(command));
+            throw scenario.broken("cannot read the MTU of the route from " + source
+                    + " to " + ip + " (" + r + " " + r.output().strip() + "); reproduce: " + source.kubectlExec(command),
+                    List.of(source));
         }
         return mtu.getAsInt();
     }

@@ -30,7 +30,7 @@ final class Affinity {
         ExecResult r = scenario.run().executor().exec(client.ref(), command,
                 probe.budget().multipliedBy(n).plus(Duration.ofSeconds(10)));
         if (!r.completed()) {
-            throw scenario.failure(FailureKind.INFRA.marker() + " " + n + " requests from " + client + ": " + r
+            throw scenario.broken(n + " requests from " + client + ": " + r
                     + "\n  reproduce: " + reproduce, List.of(client.ref()));
         }
         List<Optional<WhoamiProbe.Answer>> answers = r.stdout().lines().filter(l -> !l.isBlank())
