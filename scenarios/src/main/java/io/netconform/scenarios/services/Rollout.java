@@ -19,7 +19,13 @@ final class Rollout {
     static void check(Scenario scenario, Forwarding.Seen seen) {
         StringBuilder failed = new StringBuilder();
         seen.timelines().forEach((client, t) -> {
-            List<Timeline.Attempt> failures = t.failures(seen.zero());
+            // connected but no whoami line within the attempt's second: a slow server (a loaded node), not a
+            // dataplane error; counted apart so a busy cluster does not read as a broken endpoint removal
+            List<Timeline.Attempt> failures = t.failures(seen.zero()).stream()
+                    .filter(a -> !a.output().isBlank()).toList();
+            long slow = t.failures(seen.zero()).size() - failures.size();
+            scenario.run().summary().latency(new Summary.Latency("rolling restart: unanswered (no error) from "
+                    + client.node(), "slow", slow, "count"));
             Duration outage = t.longestOutage(seen.zero());
             scenario.run().summary().latency(new Summary.Latency("rolling restart: failed requests from "
                     + client.node(), "errors", failures.size(), "count"));
