@@ -15,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code snapshot-vxlan-netns.txt} is {@link NodeSnapshot#SCRIPT} run in a network namespace with a VXLAN device
  * (ethtool 6.1, conntrack 1.4.7, Linux 6.x); {@code -after} is the same with insert_failed and invalid raised on one
  * CPU and tx checksumming switched back on by hand, as a later snapshot of the same node would show them.
+ * {@code snapshot-lab-n2.txt} is the script in a privileged hostNetwork pod on the lab's node n2 (k8s.lab/netshoot:lab,
+ * which has no conntrack tool: the kernel's table is read instead).
  */
 class NodeSnapshotTest {
 
@@ -39,6 +41,17 @@ class NodeSnapshotTest {
                 .containsEntry("offload.vxlan0.tx-checksum-ipv4", "off [fixed]")
                 .containsEntry("offload.vxlan0.tx-udp_tnl-csum-segmentation", "off [fixed]")
                 .containsKey("rp_filter.all");
+        assertThat(s.unavailable()).isEmpty();
+    }
+
+    @Test
+    void readsTheLabNodeWithoutConntrackToolOrVxlan() throws IOException {
+        NodeSnapshot s = NodeSnapshot.parse("n2", Instant.EPOCH, resource("snapshot-lab-n2.txt"));
+
+        assertThat(s.counters()).containsEntry("conntrack.count", 52L).containsEntry("conntrack.max", 262144L)
+                .containsEntry("conntrack.insert_failed", 0L).containsKey("kernel.TcpExtIPReversePathFilter");
+        assertThat(s.settings()).containsEntry("mtu.eth0", "1500").containsEntry("mtu.cni0", "1450")
+                .containsKey("rp_filter.cni0").noneSatisfy((k, v) -> assertThat(k).startsWith("offload."));
         assertThat(s.unavailable()).isEmpty();
     }
 
