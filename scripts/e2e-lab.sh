@@ -20,11 +20,12 @@ lab_tests() {
 # World 1: the lab as it is: NetworkPolicy accepted, not enforced (its last test leaves it without DNS)
 status=0
 lab_tests LabEndToEndTest || status=$?
-# World 2: the same lab with its NetworkPolicy enforcer (a fresh start, DNS back): every policy case must pass
+# World 2: the same lab with its NetworkPolicy enforcer (a fresh start, DNS back): every policy case must pass;
+# the least-privilege run and the services suites run here too, on a lab with DNS
 echo "== lab restarted with NetworkPolicy enforcement (K8SLAB_NETPOL=1)"
 bash "$LAB_DIR/down.sh"
 K8SLAB_NETPOL=1 bash "$LAB_DIR/up.sh"
-lab_tests LabEnforcingTest || status=$?
+lab_tests "${WORLD2_TESTS:-LabEnforcingTest,LeastPrivilegeLabTest,ServicesLabTest}" || status=$?
 # The report people open: the strict run's Allure results as one HTML file, rendered in headless Chromium.
 strict=scenarios/target/e2e-lab/strict
 if [ -d "$strict/allure-results" ]; then

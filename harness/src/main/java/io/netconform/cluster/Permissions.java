@@ -27,7 +27,12 @@ public final class Permissions {
             Stream.of("create", "get").map(v -> Permission.anywhere(v, "", "pods/exec")),
             Stream.of(Permission.anywhere("get", "", "pods/log")),
             Stream.of(Permission.anywhere("list", "", "events")),
-            Stream.of("create", "get").map(v -> Permission.anywhere(v, "", "services")),
+            // delete: a LoadBalancer Service the services suite must not leave to a cloud controller
+            Stream.of("create", "get", "delete").map(v -> Permission.anywhere(v, "", "services")),
+            // the services suite waits for a Service's ready endpoints before it probes, and restarts a Deployment
+            // (rollout restart is a patch of its pod template) to watch endpoint removal
+            Stream.of(Permission.anywhere("get", "", "endpoints")),
+            Stream.of("create", "get", "patch").map(v -> Permission.anywhere(v, "apps", "deployments")),
             Stream.of("create", "delete", "list").map(v -> Permission.anywhere(v, "networking.k8s.io", "networkpolicies")),
             Stream.of("list", "get").map(v -> Permission.anywhere(v, "", "nodes")),
             // CNI detection reads the CNI's DaemonSets and its ConfigMaps (e.g. calico-config, cilium-config)

@@ -32,6 +32,15 @@ record SocatEchoProbe(Protocol protocol, String ip, int port, Duration timeout, 
         return "nc-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
+    /** What socat says when the network refused or dropped it: REFUSED or TIMEOUT with socat's own line. */
+    static Optional<Reading> networkFailure(String tool, String output) {
+        Optional<String> refused = Text.lineMatching(REFUSED, output);
+        if (refused.isPresent()) {
+            return Optional.of(Reading.of(Verdict.REFUSED, tool + ": " + refused.get()));
+        }
+        return Text.lineMatching(TIMED_OUT, output).map(line -> Reading.of(Verdict.TIMEOUT, tool + ": " + line));
+    }
+
     @Override
     public List<String> command() {
         long t = Text.seconds(timeout);
@@ -59,13 +68,9 @@ record SocatEchoProbe(Protocol protocol, String ip, int port, Duration timeout, 
         if (unsupported.isPresent()) {
             return Reading.error(protocol + " not supported by the kernel/CNI: " + unsupported.get());
         }
-        Optional<String> refused = Text.lineMatching(REFUSED, output);
-        if (refused.isPresent()) {
-            return Reading.of(Verdict.REFUSED, tool + ": " + refused.get());
-        }
-        Optional<String> timedOut = Text.lineMatching(TIMED_OUT, output);
-        if (timedOut.isPresent()) {
-            return Reading.of(Verdict.TIMEOUT, tool + ": " + timedOut.get());
+        Optional<Reading> failed = networkFailure(tool, output);
+        if (failed.isPresent()) {
+            return failed.get();
         }
         if (exitCode == 0 && output.isBlank()) {
             return protocol == Protocol.UDP

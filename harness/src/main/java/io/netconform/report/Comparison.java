@@ -43,6 +43,16 @@ public final class Comparison {
         }
     }
 
+    /**
+     * A node-evidence finding of the after-run: {@code before} is the same node, key and phase in the baseline (null
+     * when absent). {@code newlyFlagged}: flagged now and not in the baseline — e.g. insert_failed grew during dns.
+     */
+    public record NodeEvidenceChange(String id, Summary.NodeChange before, Summary.NodeChange after) {
+        public boolean newlyFlagged() {
+            return after.flagged() && (before == null || !before.flagged());
+        }
+    }
+
     private final Summary before;
     private final Summary after;
     private final Tolerances tolerances;
@@ -52,6 +62,7 @@ public final class Comparison {
     private final List<StatusChange> newFailures = new ArrayList<>();
     private final List<StatusChange> fixes = new ArrayList<>();
     private final List<LatencyShift> latency = new ArrayList<>();
+    private final List<NodeEvidenceChange> nodeEvidence = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
     private Comparison(Summary before, Summary after, Tolerances tolerances) {
@@ -71,6 +82,7 @@ public final class Comparison {
         c.compareMtu();
         c.compareDns();
         c.compareLatency();
+        c.compareNodeEvidence();
         return c;
     }
 
@@ -94,6 +106,11 @@ public final class Comparison {
         return List.copyOf(fixes);
     }
 
+    /** The after-run's flagged node-evidence changes, each with the baseline's counterpart. */
+    public List<NodeEvidenceChange> nodeEvidence() {
+        return List.copyOf(nodeEvidence);
+    }
+
     public List<LatencyShift> latencyShifts() {
         return List.copyOf(latency);
     }
@@ -105,16 +122,18 @@ public final class Comparison {
 
     public boolean changed() {
         return !flips.isEmpty() || !mtu.isEmpty() || !dns.isEmpty() || !newFailures.isEmpty() || !fixes.isEmpty()
-                || !latency.isEmpty();
+                || !latency.isEmpty() || !nodeEvidence.isEmpty();
     }
 
     /**
      * True when the after-run is worse: a check newly fails, a pair flipped away from its expected value,
-     * an MTU result changed, a DNS lookup newly fails, or latency got worse beyond tolerance.
+     * an MTU result changed, a DNS lookup newly fails, latency got worse beyond tolerance, or node evidence
+     * flags something the baseline did not (a drop or race counter that now grows during a suite).
      */
     public boolean regressed() {
         return !newFailures.isEmpty() || flips.stream().anyMatch(Flip::regression) || !mtu.isEmpty()
-                || dns.stream().anyMatch(DnsChange::newlyFailing) || latency.stream().anyMatch(LatencyShift::worse);
+                || dns.stream().anyMatch(DnsChange::newlyFailing) || latency.stream().anyMatch(LatencyShift::worse)
+                || nodeEvidence.stream().anyMatch(NodeEvidenceChange::newlyFlagged);
     }
 
     private void compareChecks() {
@@ -212,6 +231,15 @@ public final class Comparison {
         }
     }
 
+    private void compareNodeEvidence() {
+        Map<String, Summary.NodeChange> old = index(before.nodeEvidence(), Summary.NodeChange::id);
+        for (Summary.NodeChange now : after.nodeEvidence()) {
+            if (now.flagged()) {
+                nodeEvidence.add(new NodeEvidenceChange(now.id(), old.get(now.id()), now));
+            }
+        }
+    }
+
     private static boolean isRate(String unit) {
         return unit != null && unit.endsWith("/s");
     }
@@ -257,6 +285,9 @@ public final class Comparison {
                 List.of("path / metric", "before", "after", "change", ""), latency,
                 l -> List.of(l.key(), num(l.before()) + " " + l.unit(), num(l.after()) + " " + l.unit(),
                         String.format(Locale.ROOT, "%+.0f %%", l.relative() * 100), l.worse() ? "worse" : "better"));
+        section(md, "Node evidence flagged", List.of("node / what / during", "before", "after", ""), nodeEvidence,
+                n -> List.of(n.id(), nodeLine(n.before()), nodeLine(n.after()),
+                        n.newlyFlagged() ? "NEW" : "also in the baseline"));
         if (!notes.isEmpty()) {
             md.append("\n## Notes\n\n");
             notes.forEach(n -> md.append("- ").append(n).append('\n'));
@@ -290,6 +321,8 @@ public final class Comparison {
         htmlSection(html, "Latency shifts", List.of("path / metric", "before", "after", "change"), latency,
                 l -> List.of(l.key(), num(l.before()) + " " + l.unit(), num(l.after()) + " " + l.unit(),
                         String.format(Locale.ROOT, "%+.0f %%", l.relative() * 100)), LatencyShift::worse);
+        htmlSection(html, "Node evidence flagged", List.of("node / what / during", "before", "after"), nodeEvidence,
+                n -> List.of(n.id(), nodeLine(n.before()), nodeLine(n.after())), NodeEvidenceChange::newlyFlagged);
         if (!notes.isEmpty()) {
             html.append("<h2>Notes</h2><ul>");
             notes.forEach(n -> html.append("<li>").append(Report.escape(n)).append("</li>"));
@@ -357,6 +390,11 @@ public final class Comparison {
         }
         return (m.passed() ? "pass" : "FAIL") + ", expected " + m.expected() + ", if " + m.interfaceMtu() + ", pmtu "
                 + m.pmtu() + ", passes " + m.passSize() + (m.failSizeOutcome() == null ? "" : ", +1: " + m.failSizeOutcome());
+    }
+
+    private static String nodeLine(Summary.NodeChange n) {
+        return n == null ? "—" : (n.delta() != 0 ? String.format(Locale.ROOT, "%+d", n.delta())
+                : n.before() + " → " + n.after()) + (n.flagged() ? " (flagged)" : "");
     }
 
     private static String dnsLine(Summary.Dns d) {

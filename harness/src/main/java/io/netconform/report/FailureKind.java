@@ -16,6 +16,8 @@ public enum FailureKind {
     UNEXPECTED_ALLOW("[unexpected-allow]", "Unexpected allow", ""),
     MTU("[mtu]", "MTU / PMTU black hole", ""),
     DNS("[dns]", "DNS failure", ""),
+    /** Traffic got through, but a Service did not behave as specified: wrong backend, source IP, affinity, timing. */
+    SERVICE("[service]", "Service behaviour", ""),
     /** Not a network verdict: the harness could not get as far as probing. */
     INFRA("[infra]", "Infrastructure",
             "|ImagePullBackOff|ErrImagePull|admission webhook|violates PodSecurity|exec transport|TRANSPORT_ERROR"

@@ -30,7 +30,8 @@ public record Summary(
         List<Mtu> mtu,
         List<Dns> dns,
         List<Latency> latency,
-        JsonNode bench) {
+        JsonNode bench,
+        List<NodeChange> nodeEvidence) {
 
     public static final String SCHEMA = "netconform.summary/v1";
 
@@ -41,6 +42,7 @@ public record Summary(
         mtu = copy(mtu);
         dns = copy(dns);
         latency = copy(latency);
+        nodeEvidence = copy(nodeEvidence);
     }
 
     public enum Status { PASSED, FAILED, BROKEN, SKIPPED }
@@ -124,6 +126,18 @@ public record Summary(
     public record Latency(String path, String metric, double value, String unit) {
         public String key() {
             return path + " " + metric;
+        }
+    }
+
+    /**
+     * A change on a node between two snapshots of {@code --node-evidence}, attributed to {@code phase} (a suite, or
+     * "the whole run"); {@code flagged} when it is a finding (a drop or race counter grew, a setting changed).
+     */
+    public record NodeChange(String node, String phase, String key, String before, String after, long delta,
+                             boolean flagged, String meaning) {
+        /** Identifies "the same change" in two runs. */
+        public String id() {
+            return node + " " + key + " during " + phase;
         }
     }
 

@@ -31,6 +31,7 @@ public final class SummaryRecorder {
     private final List<Summary.Dns> dns = new ArrayList<>();
     private final List<Summary.Latency> latency = new ArrayList<>();
     private JsonNode bench;
+    private final List<Summary.NodeChange> nodeEvidence = new ArrayList<>();
 
     public SummaryRecorder(String runId, String harnessVersion) {
         this(runId, harnessVersion, Clock.systemUTC());
@@ -101,12 +102,18 @@ public final class SummaryRecorder {
         return this;
     }
 
+    /** What {@code --node-evidence} saw change on the nodes. */
+    public synchronized SummaryRecorder nodeEvidence(List<Summary.NodeChange> changes) {
+        nodeEvidence.addAll(changes);
+        return this;
+    }
+
     /** A snapshot as of now. */
     public synchronized Summary summary() {
         Instant finishedAt = clock.instant();
         return new Summary(Summary.SCHEMA, runId, startedAt, finishedAt,
                 Duration.between(startedAt, finishedAt).toMillis(), harnessVersion, cluster, cni,
-                new ArrayList<>(checks.values()), reachability, mtu, dns, latency, bench);
+                new ArrayList<>(checks.values()), reachability, mtu, dns, latency, bench, nodeEvidence);
     }
 
     /** Writes the snapshot to {@code file} (normally {@code reports/summary.json}) and returns it. */

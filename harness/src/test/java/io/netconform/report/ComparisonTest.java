@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 
 class ComparisonTest {
@@ -64,6 +66,43 @@ class ComparisonTest {
         assertThat(c.latencyShifts()).singleElement().satisfies(l -> assertThat(l.worse()).isFalse());
         assertThat(c.changed()).isTrue();
         assertThat(c.regressed()).isFalse();
+    }
+
+    @Test
+    void nodeEvidenceFlaggedOnlyAfterTheUpgradeIsARegressionAndSaysWhere() {
+        Summary.NodeChange race = new Summary.NodeChange("n2", "dns", "conntrack.insert_failed", "0", "37", 37, true,
+                "conntrack insert races");
+        Summary.NodeChange quiet = new Summary.NodeChange("n2", "dns", "conntrack.count", "10", "40", 30, false,
+                "conntrack entries in use");
+        Summary after = withNodeEvidence(before, List.of(race, quiet));
+
+        Comparison c = Comparison.compare(before, after, Tolerances.defaults());
+
+        assertThat(c.nodeEvidence()).singleElement().satisfies(n -> {
+            assertThat(n.id()).isEqualTo("n2 conntrack.insert_failed during dns");
+            assertThat(n.newlyFlagged()).isTrue();
+        });
+        assertThat(c.regressed()).isTrue();
+        assertThat(c.toMarkdown()).contains("Node evidence flagged").contains("n2 conntrack.insert_failed during dns")
+                .contains("+37 (flagged)").contains("NEW");
+    }
+
+    @Test
+    void nodeEvidenceFlaggedInBothRunsIsShownButNoRegression() {
+        Summary.NodeChange race = new Summary.NodeChange("n2", "dns", "conntrack.insert_failed", "0", "5", 5, true,
+                "conntrack insert races");
+        Summary baseline = withNodeEvidence(before, List.of(race));
+
+        Comparison c = Comparison.compare(baseline, withNodeEvidence(before, List.of(race)), Tolerances.defaults());
+
+        assertThat(c.nodeEvidence()).singleElement().satisfies(n -> assertThat(n.newlyFlagged()).isFalse());
+        assertThat(c.regressed()).isFalse();
+        assertThat(c.toMarkdown()).contains("also in the baseline");
+    }
+
+    private static Summary withNodeEvidence(Summary s, List<Summary.NodeChange> evidence) {
+        return new Summary(s.schema(), s.runId(), s.startedAt(), s.finishedAt(), s.durationMs(), s.harnessVersion(),
+                s.cluster(), s.cni(), s.checks(), s.reachability(), s.mtu(), s.dns(), s.latency(), s.bench(), evidence);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.netconform.cluster.ClusterException;
 import io.netconform.junit.Run;
 import io.netconform.junit.RunConfig;
 import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -36,14 +38,16 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPacka
 final class RunCommand implements Callable<Integer> {
 
     /** Tags a user can select; the suites carry exactly these. */
-    static final Set<String> TAGS = Set.of("connectivity", "mtu", "dns", "policy", "bench", "dualstack", "multus");
+    static final Set<String> TAGS = Set.of("connectivity", "mtu", "dns", "policy", "bench", "dualstack", "multus",
+            "services", "hostnetwork");
     static final List<String> DEFAULT_EXCLUDED = List.of("bench");
 
     @Mixin
     RunOptions options = new RunOptions();
 
     @Option(names = "--include-tags", split = ",", paramLabel = "TAG",
-            description = "Run only checks with these tags: connectivity, mtu, dns, policy, dualstack, multus, bench.")
+            description = "Run only checks with these tags: connectivity, mtu, dns, policy, services, hostnetwork, "
+                    + "dualstack, multus, bench.")
     List<String> includeTags = new ArrayList<>();
 
     @Option(names = "--exclude-tags", split = ",", paramLabel = "TAG",
@@ -92,12 +96,16 @@ final class RunCommand implements Callable<Integer> {
         TestExecutionSummary summary;
         try (run) {
             reportsOut.environment(run);
-            summary = execute(run, out, config.reportsDir());
+            Optional<NodeEvidenceListener> evidence = options.nodeEvidence
+                    ? NodeEvidenceListener.start(run, out) : Optional.empty();
+            summary = execute(run, out, config.reportsDir(), evidence);
+            evidence.ifPresent(e -> e.finish(run, config.reportsDir(), out));
         }
         return reportsOut.finish(run, summary, baseline, out, err);
     }
 
-    private TestExecutionSummary execute(Run run, PrintWriter out, Path reportsDir) {
+    private TestExecutionSummary execute(Run run, PrintWriter out, Path reportsDir,
+                                         Optional<NodeEvidenceListener> evidence) {
         Map<String, String> parameters = new LinkedHashMap<>(run.config().toParameters());
         parameters.put(RunConfig.PREFIX + "run-id", run.id());
         // cheap suites first, the CNI health check last (it judges the whole run)
@@ -120,8 +128,10 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        launcher.execute(discovery, totals, new ProgressListener(out), RunReports.checkRecorder(run),
-                new JunitXmlReport(reportsDir.resolve("junit"), out));
+        List<TestExecutionListener> listeners = new ArrayList<>(List.of(totals, new ProgressListener(out),
+                RunReports.checkRecorder(run), new JunitXmlReport(reportsDir.resolve("junit"), out)));
+        evidence.ifPresent(listeners::add);
+        launcher.execute(discovery, listeners.toArray(TestExecutionListener[]::new));
         return totals.getSummary();
     }
 

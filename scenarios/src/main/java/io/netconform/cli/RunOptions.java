@@ -72,6 +72,12 @@ final class RunOptions {
             description = "Also resolve this name outside the cluster (off by default: nightly clusters are often offline).")
     String externalDnsName;
 
+    @Option(names = "--node-evidence",
+            description = "Read each sampled node's conntrack and kernel counters, rp_filter, MTUs and VXLAN checksum "
+                    + "offload before and after every suite, from a privileged hostNetwork pod per node, and report "
+                    + "what changed (reports/node-evidence.md, summary.json). Off by default.")
+    boolean nodeEvidence;
+
     @Option(names = "--namespace-ttl", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2h",
             description = "Expiry written on test namespaces; `netconform gc` removes leftovers after it (default ${DEFAULT-VALUE}).")
     Duration namespaceTtl;

@@ -1,0 +1,105 @@
+package io.netconform.probe;
+
+import io.netconform.cluster.Images;
+import io.netconform.exec.PodRef;
+import io.netconform.service.Backends;
+import io.netconform.service.ClientLoops;
+import io.netconform.service.Timeline;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The whoami server pods run, the whoami probe and the in-pod client loops, for real on 127.0.0.1. */
+class WhoamiLocalTest {
+
+    static final PodRef POD = new PodRef("local", "client", "main");
+    Process server;
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.descendants().forEach(ProcessHandle::destroy);
+            server.destroy();
+        }
+    }
+
+    private void startServer(String name, int tcp, int udp) throws IOException {
+        // the exact command the whoami pods run; the pod name comes from the downward API there
+        List<String> command = Backends.whoami(Images.defaults(), name, tcp, udp).build().getSpec().getContainers()
+                .get(0).getCommand();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("NC_NAME", name);
+        server = pb.start();
+    }
+
+    @Test
+    void answersWithItsNameAndTheClientAddressOverTcpAndUdp() throws IOException {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/socat")), "socat is not installed here");
+        int tcp = freeTcpPort();
+        int udp = freeUdpPort();
+        startServer("backend-a", tcp, udp);
+        LocalExecutor local = new LocalExecutor(null);
+
+        ProbeResult overTcp = await("the whoami TCP listener answers").atMost(Duration.ofSeconds(10))
+                .until(() -> WhoamiProbe.tcp("127.0.0.1", tcp, Duration.ofSeconds(1)).run(local, POD),
+                        r -> r.verdict() == Verdict.ALLOWED);
+        ProbeResult overUdp = WhoamiProbe.udpFrom(freeUdpPort(), "127.0.0.1", udp, Duration.ofSeconds(1)).run(local, POD);
+        ProbeResult closed = WhoamiProbe.tcp("127.0.0.1", freeTcpPort(), Duration.ofSeconds(1)).run(local, POD);
+
+        assertThat(WhoamiProbe.answer(overTcp.output())).contains(new WhoamiProbe.Answer("backend-a", "127.0.0.1"));
+        assertThat(overUdp.verdict()).as(overUdp.output()).isEqualTo(Verdict.ALLOWED);
+        assertThat(WhoamiProbe.answer(overUdp.output())).contains(new WhoamiProbe.Answer("backend-a", "127.0.0.1"));
+        assertThat(closed.verdict()).as(closed.detail()).isEqualTo(Verdict.REFUSED);
+    }
+
+    @Test
+    void clientLoopsSeeWhenAServerStartsAnswering() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/socat")) && Files.isExecutable(Path.of("/bin/bash")),
+                "socat or bash is not installed here");
+        int tcp = freeTcpPort();
+        int udp = freeUdpPort();
+        LocalExecutor local = new LocalExecutor(null);
+        Map<PodRef, Timeline> seen;
+        Instant zero;
+        try (ClientLoops loops = ClientLoops.start(local, List.of(POD), p -> WhoamiProbe.tcp("127.0.0.1", tcp,
+                Duration.ofSeconds(1)), 20, "", "whoami late ")) {
+            loops.awaitRunning(Duration.ofSeconds(10));
+            zero = Instant.now();
+            startServer("late", tcp, udp);
+            seen = loops.finish();
+        }
+
+        Timeline t = seen.get(POD);
+        assertThat(t.attempts()).isNotEmpty();
+        assertThat(t.attempts().get(0).at()).as("the loop ran before the server started").isBefore(zero);
+        Timeline.Attempt first = t.first(zero, a -> a.answeredBy("late")).orElseThrow(() ->
+                new AssertionError("never answered:\n" + t.describe(zero)));
+        assertThat(Duration.between(zero, first.at())).isBetween(Duration.ZERO, Duration.ofSeconds(5));
+        assertThat(t.failures(Instant.EPOCH)).as("refused attempts before the server started").isNotEmpty();
+    }
+
+    static int freeTcpPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static int freeUdpPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

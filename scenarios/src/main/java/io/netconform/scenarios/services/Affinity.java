@@ -1,0 +1,52 @@
+package io.netconform.scenarios.services;
+
+import io.netconform.exec.ExecResult;
+import io.netconform.junit.Fleet;
+import io.netconform.junit.Scenario;
+import io.netconform.probe.WhoamiProbe;
+import io.netconform.report.FailureKind;
+import io.netconform.report.Report;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Session affinity ClientIP: every request of one client lands on the same backend. */
+final class Affinity {
+
+    private Affinity() {
+    }
+
+    /** {@code n} requests in one exec; all must be answered, all by one pod. */
+    static void check(Scenario scenario, Fleet.Member client, WhoamiProbe probe, int n) {
+        List<String> command = List.of("sh", "-c", "for i in $(seq " + n + "); do " + probe.socatLine() + " 2>&1; done");
+        String reproduce = client.ref().kubectlExec(command);
+        Report.parameter("from", client.toString());
+        Report.parameter("probe", reproduce);
+        ExecResult r = scenario.run().executor().exec(client.ref(), command,
+                probe.budget().multipliedBy(n).plus(Duration.ofSeconds(10)));
+        if (!r.completed()) {
+            throw scenario.broken(n + " requests from " + client + ": " + r
+                    + "\n  reproduce: " + reproduce, List.of(client.ref()));
+        }
+        List<Optional<WhoamiProbe.Answer>> answers = r.stdout().lines().filter(l -> !l.isBlank())
+                .map(WhoamiProbe::answer).toList();
+        Map<String, Long> byPod = answers.stream().map(a -> a.map(WhoamiProbe.Answer::pod).orElse("(no answer)"))
+                .collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
+        long answered = answers.stream().filter(Optional::isPresent).count();
+        if (answered < n) {
+            throw scenario.failure(FailureKind.UNEXPECTED_DROP.marker() + " " + (n - answered) + " of " + n
+                    + " requests from " + client + " were not answered: " + byPod + "\n  output: " + r.output().strip()
+                    + "\n  reproduce: " + reproduce, List.of(client.ref()));
+        }
+        if (byPod.size() != 1) {
+            throw scenario.failure(FailureKind.SERVICE.marker() + " sessionAffinity ClientIP: " + n + " requests from "
+                    + client + " should all reach one backend, got " + byPod + "\n  reproduce: " + reproduce,
+                    List.of(client.ref()));
+        }
+    }
+}
