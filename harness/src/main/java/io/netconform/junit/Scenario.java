@@ -220,7 +220,7 @@ public final class Scenario implements AutoCloseable {
         RunClusterPolicies.Kind kind = requireClusterPolicyApi(policy);
         GenericKubernetesResource onCluster = policy.resource();
         onCluster.getMetadata().setName(run.clusterPolicies().clusterName(kind, policy.name()));
-        restrictToRun(onCluster);
+        restrictToRun(onCluster, run.id(), realNamespace);
         GenericKubernetesResource created = run.clusterPolicies().create(onCluster, testName);
         appliedCluster.add(policy);
         createdCluster.add(new String[] {created.getKind(), created.getMetadata().getName()});
@@ -245,15 +245,21 @@ public final class Scenario implements AutoCloseable {
         return kind;
     }
 
+    /**
+     * Rewrites a cluster policy so it can only ever concern this run: every namespace selector of its subject and of
+     * its namespaces/pods peers gets {@code netconform.io/run=<runId>} ANDed in (a {@code pods} entry without one gets
+     * one), and {@code kubernetes.io/metadata.name} values become real names. networks peers stay: they only shape
+     * the traffic of the (restricted) subjects.
+     */
     @SuppressWarnings("unchecked")
-    private void restrictToRun(GenericKubernetesResource policy) {
+    static void restrictToRun(GenericKubernetesResource policy, String runId, Map<String, String> realNamespace) {
         Map<String, Object> spec = (Map<String, Object>) policy.getAdditionalProperties().get("spec");
-        restrictHolder((Map<String, Object>) spec.get("subject"));
+        restrictHolder((Map<String, Object>) spec.get("subject"), runId, realNamespace);
         for (String direction : List.of("ingress", "egress")) {
             for (Object rule : (List<Object>) spec.getOrDefault(direction, List.of())) {
                 Map<String, Object> r = (Map<String, Object>) rule;
                 for (Object peer : (List<Object>) r.getOrDefault(direction.equals("ingress") ? "from" : "to", List.of())) {
-                    restrictHolder((Map<String, Object>) peer);
+                    restrictHolder((Map<String, Object>) peer, runId, realNamespace);
                 }
             }
         }
@@ -261,24 +267,24 @@ public final class Scenario implements AutoCloseable {
 
     /** A subject or peer: {@code namespaces: <selector>} or {@code pods: {namespaceSelector, podSelector}}. */
     @SuppressWarnings("unchecked")
-    private void restrictHolder(Map<String, Object> holder) {
+    private static void restrictHolder(Map<String, Object> holder, String runId, Map<String, String> realNamespace) {
         if (holder.get("namespaces") instanceof Map<?, ?> selector) {
-            holder.put("namespaces", inThisRun((Map<String, Object>) selector));
+            holder.put("namespaces", inRun((Map<String, Object>) selector, runId, realNamespace));
         }
         if (holder.get("pods") instanceof Map<?, ?> pods) {
             Object selector = pods.get("namespaceSelector");
-            ((Map<String, Object>) pods).put("namespaceSelector",
-                    inThisRun(selector instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>()));
+            ((Map<String, Object>) pods).put("namespaceSelector", inRun(selector instanceof Map<?, ?> m
+                    ? (Map<String, Object>) m : new LinkedHashMap<>(), runId, realNamespace));
         }
     }
 
     @SuppressWarnings("unchecked")
-    private Map<String, Object> inThisRun(Map<String, Object> selector) {
+    private static Map<String, Object> inRun(Map<String, Object> selector, String runId, Map<String, String> realNamespace) {
         Map<String, Object> scoped = new LinkedHashMap<>(selector);
         Map<String, Object> labels = new LinkedHashMap<>(scoped.get("matchLabels") instanceof Map<?, ?> m
                 ? (Map<String, Object>) m : Map.of());
         labels.computeIfPresent(Topology.METADATA_NAME_LABEL, (k, v) -> realNamespace.getOrDefault(v.toString(), v.toString()));
-        labels.put(RunNamespaces.RUN, run.id());
+        labels.put(RunNamespaces.RUN, runId);
         scoped.put("matchLabels", labels);
         if (scoped.get("matchExpressions") instanceof List<?> expressions) {
             for (Object e : expressions) {
