@@ -15,6 +15,13 @@ mvn -B -q package -DskipTests
 mvn -B test -pl scenarios -am -Dgroups=lab -DexcludedGroups= -Dtest=LabEndToEndTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dnetconform.lab.kubeconfig="$K8SLAB_HOME/kubeconfig" -Dnetconform.lab.dir="$LAB_DIR" \
   -Dnetconform.jar="$PWD/scenarios/target/netconform.jar"
+# ClusterNetworkPolicy: the lab's enforcer with --cnp (installs the v1alpha2 CRD; implies NetworkPolicy enforcement),
+# then the clusterpolicy suite end to end, including cleanup after an interrupted run.
+echo "== lab: ClusterNetworkPolicy enforcement (K8SLAB_CNP=1)"
+K8SLAB_CNP=1 bash "$LAB_DIR/netpol.sh" start
+mvn -B test -pl scenarios -am -Dgroups=lab -DexcludedGroups= -Dtest=ClusterPolicyLabTest -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dnetconform.lab.kubeconfig="$K8SLAB_HOME/kubeconfig" -Dnetconform.lab.dir="$LAB_DIR" \
+  -Dnetconform.jar="$PWD/scenarios/target/netconform.jar"
 # The report people open: the strict run's Allure results as one HTML file, rendered in headless Chromium.
 strict=scenarios/target/e2e-lab/strict
 if [ -d "$strict/allure-results" ]; then

@@ -1,6 +1,7 @@
 package io.netconform.scenarios.clusterpolicy;
 
 import io.netconform.junit.ConformanceSuite;
+import io.netconform.junit.RequiresClusterPolicyApi;
 import io.netconform.junit.RequiresPolicyEnforcement;
 import io.netconform.junit.Scenario;
 import io.netconform.policy.Port;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 @ConformanceSuite
 @Tag("clusterpolicy")
+@RequiresClusterPolicyApi({"AdminNetworkPolicy", "BaselineAdminNetworkPolicy"})
 @RequiresPolicyEnforcement
 @DisplayName("cluster policy: AdminNetworkPolicy / BaselineAdminNetworkPolicy v1alpha1")
 class AdminNetworkPolicyTest {

@@ -1,6 +1,7 @@
 package io.netconform.scenarios.clusterpolicy;
 
 import io.netconform.junit.ConformanceSuite;
+import io.netconform.junit.RequiresClusterPolicyApi;
 import io.netconform.junit.RequiresPolicyEnforcement;
 import io.netconform.junit.Scenario;
 import io.netconform.policy.Port;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 @ConformanceSuite
 @Tag("clusterpolicy")
+@RequiresClusterPolicyApi("ClusterNetworkPolicy")
 @RequiresPolicyEnforcement
 @DisplayName("cluster policy: ClusterNetworkPolicy v1alpha2")
 class ClusterNetworkPolicyTest {
