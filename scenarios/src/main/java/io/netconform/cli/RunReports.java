@@ -39,6 +39,7 @@ final class RunReports {
         AllureResults.prepare(dir.resolve("allure-results"), true);
         AllureResults.writeExecutor(dir.resolve("allure-results"), System.getenv());
         Files.deleteIfExists(dir.resolve("summary.json"));
+        Files.deleteIfExists(dir.resolve(ConformanceReport.FILE));
         return new RunReports(dir);
     }
 
