@@ -58,12 +58,13 @@ public final class RunClusterPolicies implements AutoCloseable {
     private final Duration ttl;
     // copy-on-write: the shutdown hook reads it without the lock close() may hold
     private final List<GenericKubernetesResource> live = new CopyOnWriteArrayList<>();
-    private Thread shutdownHook;
+    private final ShutdownCleanup shutdownCleanup;
 
     public RunClusterPolicies(KubernetesClient client, RunId run, Duration ttl) {
         this.client = Objects.requireNonNull(client, "client");
         this.run = Objects.requireNonNull(run, "run");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
+        this.shutdownCleanup = new ShutdownCleanup("netconform-cluster-policies-" + run, this::deleteOnShutdown);
     }
 
     public static Kind kind(String apiVersion, String kind) {
@@ -115,7 +116,7 @@ public final class RunClusterPolicies implements AutoCloseable {
         annotations.put(RunNamespaces.EXPIRES, Instant.now().plus(ttl).toString());
         policy.getMetadata().setAnnotations(annotations);
         policy.getMetadata().setResourceVersion(null);
-        registerShutdownHook();
+        shutdownCleanup.register();
         GenericKubernetesResource created;
         try {
             created = client.genericKubernetesResources(kind.apiVersion(), kind.kind()).resource(policy).create();
@@ -144,7 +145,7 @@ public final class RunClusterPolicies implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        unregisterShutdownHook();
+        shutdownCleanup.unregister();
         List<String> failed = new ArrayList<>();
         for (GenericKubernetesResource policy : List.copyOf(live)) {
             try {
@@ -219,25 +220,6 @@ public final class RunClusterPolicies implements AutoCloseable {
         return policy.getKind() + "/" + policy.getMetadata().getName();
     }
 
-    private void registerShutdownHook() {
-        if (shutdownHook != null) {
-            return;
-        }
-        shutdownHook = new Thread(this::deleteOnShutdown, "netconform-cluster-policies-" + run);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-    }
-
-    private void unregisterShutdownHook() {
-        if (shutdownHook == null) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook is running; it deletes the same policies
-        }
-        shutdownHook = null;
-    }
 
     /** Ctrl-C: the cluster-scoped policies go first and are waited for briefly; they outlive namespaces otherwise. */
     void deleteOnShutdown() {

@@ -3,9 +3,7 @@ package io.netconform.lab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,35 +28,24 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Tag("lab")
 class ClusterPolicyLabTest {
 
-    static final String[] LAB_IMAGES = {"--netshoot-image", "k8s.lab/netshoot:lab", "--nginx-image", "k8s.lab/nginx:lab",
-            "--busybox-image", "k8s.lab/busybox:lab"};
     static final String CNP_VERSION = "policy.networking.k8s.io/v1alpha2";
-    static Path kubeconfig;
-    static Path work;
     static KubernetesClient client;
+    static Path work;
 
     @BeforeAll
     static void lab() throws Exception {
-        String k = System.getProperty("netconform.lab.kubeconfig");
-        assumeTrue(k != null && Files.isReadable(Path.of(k)),
-                "no lab cluster: run `make e2e-lab` (it brings ../shared/lab up and sets -Dnetconform.lab.kubeconfig)");
-        kubeconfig = Path.of(k);
-        work = Files.createDirectories(Path.of("target", "e2e-lab"));
-        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+        LabEndToEndTest.lab();
+        client = LabEndToEndTest.client;
+        work = LabEndToEndTest.work;
     }
 
     @AfterAll
     static void close() {
-        if (client != null) {
-            client.close();
-        }
+        LabEndToEndTest.close();
     }
 
     static NetconformProcess start(String reports) throws Exception {
-        List<String> a = new ArrayList<>(List.of("run", "--kubeconfig", kubeconfig.toString(), "--reports",
-                work.resolve(reports).toAbsolutePath().toString(), "--include-tags", "clusterpolicy"));
-        a.addAll(List.of(LAB_IMAGES));
-        return NetconformProcess.start(work.resolve(reports), a.toArray(String[]::new));
+        return NetconformProcess.start(work.resolve(reports), LabEndToEndTest.args(reports, "--include-tags", "clusterpolicy"));
     }
 
     static boolean cnpServed() {
