@@ -36,7 +36,7 @@ class ConformanceReportTest {
                 check("clusterpolicy.ClusterNetworkPolicyTest", "adminDenyBeatsNetworkPolicy", Summary.Status.PASSED),
                 check("clusterpolicy.ClusterNetworkPolicyTest", "sctp", Summary.Status.SKIPPED),
                 check("clusterpolicy.ClusterNetworkPolicyTest", "namedPort", Summary.Status.FAILED),
-                check("clusterpolicy.AdminNetworkPolicyTest", "passToBaselineAndAllow", Summary.Status.SKIPPED),
+                check("clusterpolicy.AdminNetworkPolicyTest", "passToBaselineAndAllow", Summary.Status.PASSED),
                 check("policy.PortsTest", "udpAndDefaultProtocol", Summary.Status.FAILED)));
 
         Path file = ConformanceReport.write(summary, dir).orElseThrow();
@@ -52,9 +52,17 @@ class ConformanceReportTest {
                 + " summary=1 passed, 0 failed, 1 skipped, statistics={Passed=1, Skipped=1, Failed=0},"
                 + " skippedTests=[ClusterNetworkPolicyTest.sctp]}, experimental={result=failure, summary=0 passed, 1 failed,"
                 + " 0 skipped, statistics={Passed=0, Skipped=0, Failed=1}, supportedFeatures=[ClusterNetworkPolicyNamedPorts],"
-                + " failedTests=[ClusterNetworkPolicyTest.namedPort]}}, {name=AdminNetworkPolicy, standard={result=partial,"
-                + " summary=0 passed, 0 failed, 1 skipped, statistics={Passed=0, Skipped=1, Failed=0},"
-                + " skippedTests=[AdminNetworkPolicyTest.passToBaselineAndAllow]}}]");
+                + " failedTests=[ClusterNetworkPolicyTest.namedPort]}}, {name=AdminNetworkPolicy, standard={result=success,"
+                + " summary=1 passed, 0 failed, 0 skipped, statistics={Passed=1, Skipped=0, Failed=0}}}]");
+    }
+
+    @Test
+    void aProfileThatOnlySkippedIsLeftOut() {
+        Map<String, Object> report = ConformanceReport.of(summary(List.of(
+                check("clusterpolicy.ClusterNetworkPolicyTest", "namedPort", Summary.Status.PASSED),
+                check("clusterpolicy.AdminNetworkPolicyTest", "passToBaselineAndAllow", Summary.Status.SKIPPED)))).orElseThrow();
+        assertThat(report.get("networkPolicyV2APIVersion")).isEqualTo("v0.2.0");
+        assertThat(report.get("profiles").toString()).doesNotContain("AdminNetworkPolicy");
     }
 
     @Test
