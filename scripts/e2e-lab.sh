@@ -22,10 +22,10 @@ status=0
 lab_tests LabEndToEndTest || status=$?
 # World 2: the same lab with its NetworkPolicy enforcer (a fresh start, DNS back): every policy case must pass;
 # the least-privilege run and the services suites run here too, on a lab with DNS
-echo "== lab restarted with NetworkPolicy enforcement (K8SLAB_NETPOL=1)"
+echo "== lab restarted with NetworkPolicy and ClusterNetworkPolicy enforcement (K8SLAB_NETPOL=1 K8SLAB_CNP=1)"
 bash "$LAB_DIR/down.sh"
-K8SLAB_NETPOL=1 bash "$LAB_DIR/up.sh"
-lab_tests "${WORLD2_TESTS:-LabEnforcingTest,LeastPrivilegeLabTest,ServicesLabTest}" || status=$?
+K8SLAB_NETPOL=1 K8SLAB_CNP=1 bash "$LAB_DIR/up.sh"
+lab_tests "${WORLD2_TESTS:-LabEnforcingTest,LeastPrivilegeLabTest,ServicesLabTest,ClusterPolicyLabTest}" || status=$?
 # The report people open: the strict run's Allure results as one HTML file, rendered in headless Chromium.
 strict=scenarios/target/e2e-lab/strict
 if [ -d "$strict/allure-results" ]; then

@@ -14,7 +14,8 @@ import java.util.Set;
  */
 public record Permission(String verb, String group, String resource, String subresource, String namespace) {
 
-    private static final Set<String> CLUSTER_SCOPED = Set.of("namespaces", "nodes");
+    private static final Set<String> CLUSTER_SCOPED = Set.of("namespaces", "nodes", "clusternetworkpolicies",
+            "adminnetworkpolicies", "baselineadminnetworkpolicies");
 
     public Permission {
         Objects.requireNonNull(verb, "verb");

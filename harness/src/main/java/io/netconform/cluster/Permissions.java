@@ -40,7 +40,22 @@ public final class Permissions {
             Stream.of(Permission.inNamespace("kube-system", "get", "", "configmaps"))
     ).flatMap(s -> s).toList();
 
+    /**
+     * For the optional cluster-scoped policy APIs (suite {@code clusterpolicy}). Not part of the preflight: most
+     * clusters do not serve these kinds, and a run without them must still run everything else — a case that needs
+     * one asks {@link #missing(KubernetesClient, List)} and skips with the missing grant as the reason.
+     */
+    public static final List<Permission> CLUSTER_POLICIES = Stream.of(
+            "clusternetworkpolicies", "adminnetworkpolicies", "baselineadminnetworkpolicies")
+            .flatMap(r -> Stream.of("create", "delete", "list").map(v -> Permission.anywhere(v, "policy.networking.k8s.io", r)))
+            .toList();
+
     private Permissions() {
+    }
+
+    /** Which of {@code permissions} the API server denies. */
+    public static List<Permission> missing(KubernetesClient client, List<Permission> permissions) {
+        return permissions.stream().filter(p -> !allowed(client, p)).toList();
     }
 
     /** Asks the API server (SelfSubjectAccessReview, authorization.k8s.io/v1) about each required permission. */

@@ -62,7 +62,7 @@ public final class RunNamespaces implements AutoCloseable {
     // copy-on-write: the shutdown hook reads them without the lock a blocked close() may hold
     private final Set<String> live = new CopyOnWriteArraySet<>();
     private final Set<String> deleting = new CopyOnWriteArraySet<>();
-    private Thread shutdownHook;
+    private final ShutdownCleanup shutdownCleanup;
 
     public RunNamespaces(KubernetesClient client, RunId run, Duration ttl) {
         this(client, run, ttl, DEFAULT_DELETE_WAIT);
@@ -73,6 +73,7 @@ public final class RunNamespaces implements AutoCloseable {
         this.client = Objects.requireNonNull(client, "client");
         this.run = Objects.requireNonNull(run, "run");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
+        this.shutdownCleanup = new ShutdownCleanup("netconform-cleanup-" + run, this::deleteOnShutdown);
         this.deleteWait = Objects.requireNonNull(deleteWait, "deleteWait");
     }
 
@@ -106,7 +107,7 @@ public final class RunNamespaces implements AutoCloseable {
                 .withNewMetadata().withName(name).withLabels(labels)
                 .addToAnnotations(EXPIRES, Instant.now().plus(ttl).toString())
                 .endMetadata().build();
-        registerShutdownHook();
+        shutdownCleanup.register();
         try {
             client.namespaces().resource(namespace).create();
         } catch (KubernetesClientException e) {
@@ -139,7 +140,7 @@ public final class RunNamespaces implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        unregisterShutdownHook();
+        shutdownCleanup.unregister();
         List<String> failed = new ArrayList<>();
         for (String name : List.copyOf(live)) {
             try {
@@ -253,25 +254,6 @@ public final class RunNamespaces implements AutoCloseable {
         }
     }
 
-    private void registerShutdownHook() {
-        if (shutdownHook != null) {
-            return;
-        }
-        shutdownHook = new Thread(this::deleteOnShutdown, "netconform-cleanup-" + run);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-    }
-
-    private void unregisterShutdownHook() {
-        if (shutdownHook == null) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook is running or about to; it deletes the same namespaces
-        }
-        shutdownHook = null;
-    }
 
     /** Ctrl-C: fire the deletes in parallel and give them a few seconds; never wait for termination. */
     private void deleteOnShutdown() {

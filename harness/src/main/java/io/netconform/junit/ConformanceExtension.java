@@ -5,6 +5,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
+import io.netconform.cluster.RunClusterPolicies;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -42,6 +43,16 @@ public final class ConformanceExtension implements ParameterResolver, BeforeEach
     public void beforeEach(ExtensionContext context) {
         Run run = run(context);
         run.failIfFatal();
+        java.util.Optional<RequiresClusterPolicyApi> api = context.getElement()
+                .flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresClusterPolicyApi.class))
+                .or(() -> context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, RequiresClusterPolicyApi.class)));
+        for (String kind : api.map(RequiresClusterPolicyApi::value).orElse(new String[0])) {
+            RunClusterPolicies.Kind k = RunClusterPolicies.KINDS.stream().filter(x -> x.kind().equals(kind)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("@RequiresClusterPolicyApi: unknown kind " + kind));
+            run.clusterPolicyUnavailable(k).ifPresent(reason -> {
+                throw new TestAbortedException(reason);
+            });
+        }
         boolean policy = context.getElement()
                 .map(e -> AnnotationSupport.isAnnotated(e, RequiresPolicyEnforcement.class))
                 .orElse(false)

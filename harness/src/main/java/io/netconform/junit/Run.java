@@ -4,7 +4,10 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.netconform.cluster.Cluster;
 import io.netconform.cluster.Images;
+import io.netconform.cluster.Permission;
+import io.netconform.cluster.Permissions;
 import io.netconform.cluster.Placement;
+import io.netconform.cluster.RunClusterPolicies;
 import io.netconform.cluster.RunId;
 import io.netconform.cluster.RunNamespaces;
 import io.netconform.cluster.TargetOptions;
@@ -39,6 +42,9 @@ public final class Run implements AutoCloseable {
     private final CniProfile cni;
     private final Images images;
     private final RunNamespaces namespaces;
+    private final RunClusterPolicies clusterPolicies;
+    private final Map<RunClusterPolicies.Kind, Optional<String>> clusterPolicyUnavailable =
+            new ConcurrentHashMap<>();
     private final KubernetesExecutor executor;
     private final Placement placement;
     private final List<Node> nodes;
@@ -58,6 +64,7 @@ public final class Run implements AutoCloseable {
         this.nodes = cluster.client().nodes().list().getItems();
         this.placement = Placement.choose(nodes, config.maxNodePairs());
         this.namespaces = new RunNamespaces(cluster.client(), id, config.namespaceTtl());
+        this.clusterPolicies = new RunClusterPolicies(cluster.client(), id, config.namespaceTtl());
         this.executor = new KubernetesExecutor(cluster.client());
         this.policyEnforcement = new EnforcementCheck(this);
         this.summary = new SummaryRecorder(id.value(), harnessVersion());
@@ -135,6 +142,29 @@ public final class Run implements AutoCloseable {
         return namespaces;
     }
 
+    public RunClusterPolicies clusterPolicies() {
+        return clusterPolicies;
+    }
+
+    /**
+     * Why this run cannot create policies of {@code kind}, asked once per run: the API server does not serve it (no
+     * CRD), or the credentials lack a grant (these are optional, so the preflight does not demand them).
+     */
+    public Optional<String> clusterPolicyUnavailable(RunClusterPolicies.Kind kind) {
+        return clusterPolicyUnavailable.computeIfAbsent(kind, k -> {
+            if (!RunClusterPolicies.served(cluster.client(), k)) {
+                return Optional.of("not supported by this CNI: ClusterNetworkPolicy API not installed (the API server does not serve " + k
+                        + "; a CNI that implements it installs the CRDs of kubernetes-sigs/network-policy-api)");
+            }
+            List<Permission> missing = Permissions.missing(cluster.client(),
+                    Permissions.CLUSTER_POLICIES.stream()
+                            .filter(p -> p.resource().equals(k.plural())).toList());
+            return missing.isEmpty() ? Optional.empty() : Optional.of("the credentials lack "
+                    + missing.stream().map(Permission::describe).toList()
+                    + " (granted by deploy/rbac.yaml)");
+        });
+    }
+
     public Executor executor() {
         return executor;
     }
@@ -208,6 +238,8 @@ public final class Run implements AutoCloseable {
     public void close() {
         ACTIVE.remove(id.value());
         try {
+            // first: cluster-scoped objects outlive namespaces, and their subjects name this run's namespaces
+            clusterPolicies.close();
             namespaces.close();
         } finally {
             cluster.close();

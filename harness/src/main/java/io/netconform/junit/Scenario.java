@@ -2,9 +2,16 @@ package io.netconform.junit;
 
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.netconform.cluster.PodReadiness;
+import io.netconform.cluster.RunClusterPolicies;
+import io.netconform.cluster.RunNamespaces;
+import io.netconform.cluster.TestPods;
 import io.netconform.cni.CniProfile;
 import io.netconform.exec.PodRef;
+import io.netconform.policy.ClusterPolicy;
 import io.netconform.policy.PodId;
+import io.netconform.policy.Policies;
 import io.netconform.policy.PolicyFiles;
 import io.netconform.policy.PolicyOracle;
 import io.netconform.policy.Port;
@@ -49,6 +56,9 @@ public final class Scenario implements AutoCloseable {
     private final Map<String, String> realNamespace = new LinkedHashMap<>();
     private final Map<PodId, PodRef> pods = new LinkedHashMap<>();
     private final Map<String, NetworkPolicy> applied = new LinkedHashMap<>();
+    private final List<ClusterPolicy> appliedCluster = new ArrayList<>();
+    /** Cluster-scoped objects this scenario created: kind and name on the cluster. */
+    private final List<String[]> createdCluster = new ArrayList<>();
     private final BatchProber prober;
     private Topology topology;
 
@@ -149,12 +159,111 @@ public final class Scenario implements AutoCloseable {
      * selectors, so the same file serves the oracle and the cluster.
      */
     public Scenario apply(String fixture) {
-        List<NetworkPolicy> policies = PolicyFiles.load(fixture(fixture));
+        Policies policies = PolicyFiles.loadAll(fixture(fixture));
+        if (!dry()) {
+            // before anything is created: a cluster that cannot take the fixture skips the case with the reason
+            policies.clusterPolicies().forEach(this::requireClusterPolicyApi);
+        }
         Report.step("apply " + fixture, () -> {
-            Report.attachYaml(fixture, policies.stream().map(Serialization::asYaml).collect(Collectors.joining("---\n")));
-            policies.forEach(this::apply);
+            Report.attachYaml(fixture, java.util.stream.Stream.concat(policies.networkPolicies().stream(),
+                            policies.clusterPolicies().stream().map(ClusterPolicy::resource))
+                    .map(Serialization::asYaml).collect(Collectors.joining("---\n")));
+            policies.networkPolicies().forEach(this::apply);
+            policies.clusterPolicies().forEach(this::apply);
         });
         return this;
+    }
+
+    /**
+     * Creates a cluster-scoped policy (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy) for this
+     * test only: named {@code <run id>-<name>}, labelled with the run, and with every namespace selector of its
+     * subject and pod peers ANDed with this run's label (and {@code kubernetes.io/metadata.name} values mapped to
+     * real names), so it can never select another workload's pods. Deleted when the test ends, and by the run's
+     * cleanup or shutdown hook otherwise.
+     */
+    public Scenario apply(ClusterPolicy policy) {
+        if (dry()) {
+            appliedCluster.add(policy);
+            return this;
+        }
+        RunClusterPolicies.Kind kind = requireClusterPolicyApi(policy);
+        GenericKubernetesResource onCluster = policy.resource();
+        onCluster.getMetadata().setName(run.clusterPolicies().clusterName(kind, policy.name()));
+        restrictToRun(onCluster, run.id(), realNamespace);
+        GenericKubernetesResource created = run.clusterPolicies().create(onCluster, testName);
+        appliedCluster.add(policy);
+        createdCluster.add(new String[] {created.getKind(), created.getMetadata().getName()});
+        return this;
+    }
+
+    public List<ClusterPolicy> appliedClusterPolicies() {
+        return List.copyOf(appliedCluster);
+    }
+
+    private RunClusterPolicies.Kind requireClusterPolicyApi(ClusterPolicy policy) {
+        RunClusterPolicies.Kind kind = RunClusterPolicies.kind(policy.apiVersion(), policy.kind());
+        run.clusterPolicyUnavailable(kind).ifPresent(reason -> {
+            throw new TestAbortedException(reason);
+        });
+        if (kind.equals(RunClusterPolicies.BASELINE_ADMIN_NETWORK_POLICY) && run.cluster().client()
+                .genericKubernetesResources(kind.apiVersion(), kind.kind()).withName("default").get() != null
+                && createdCluster.stream().noneMatch(c -> c[0].equals(kind.kind()))) {
+            throw new TestAbortedException("the cluster already has a BaselineAdminNetworkPolicy 'default' (the API"
+                    + " allows one per cluster); netconform does not replace the cluster's own");
+        }
+        return kind;
+    }
+
+    /**
+     * Rewrites a cluster policy so it can only ever concern this run: every namespace selector of its subject and of
+     * its namespaces/pods peers gets {@code netconform.io/run=<runId>} ANDed in (a {@code pods} entry without one gets
+     * one), and {@code kubernetes.io/metadata.name} values become real names. networks peers stay: they only shape
+     * the traffic of the (restricted) subjects.
+     */
+    @SuppressWarnings("unchecked")
+    static void restrictToRun(GenericKubernetesResource policy, String runId, Map<String, String> realNamespace) {
+        Map<String, Object> spec = (Map<String, Object>) policy.getAdditionalProperties().get("spec");
+        restrictHolder((Map<String, Object>) spec.get("subject"), runId, realNamespace);
+        for (String direction : List.of("ingress", "egress")) {
+            for (Object rule : (List<Object>) spec.getOrDefault(direction, List.of())) {
+                Map<String, Object> r = (Map<String, Object>) rule;
+                for (Object peer : (List<Object>) r.getOrDefault(direction.equals("ingress") ? "from" : "to", List.of())) {
+                    restrictHolder((Map<String, Object>) peer, runId, realNamespace);
+                }
+            }
+        }
+    }
+
+    /** A subject or peer: {@code namespaces: <selector>} or {@code pods: {namespaceSelector, podSelector}}. */
+    @SuppressWarnings("unchecked")
+    private static void restrictHolder(Map<String, Object> holder, String runId, Map<String, String> realNamespace) {
+        if (holder.get("namespaces") instanceof Map<?, ?> selector) {
+            holder.put("namespaces", inRun((Map<String, Object>) selector, runId, realNamespace));
+        }
+        if (holder.get("pods") instanceof Map<?, ?> pods) {
+            Object selector = pods.get("namespaceSelector");
+            ((Map<String, Object>) pods).put("namespaceSelector", inRun(selector instanceof Map<?, ?> m
+                    ? (Map<String, Object>) m : new LinkedHashMap<>(), runId, realNamespace));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> inRun(Map<String, Object> selector, String runId, Map<String, String> realNamespace) {
+        Map<String, Object> scoped = new LinkedHashMap<>(selector);
+        Map<String, Object> labels = new LinkedHashMap<>(scoped.get("matchLabels") instanceof Map<?, ?> m
+                ? (Map<String, Object>) m : Map.of());
+        labels.computeIfPresent(Topology.METADATA_NAME_LABEL, (k, v) -> realNamespace.getOrDefault(v.toString(), v.toString()));
+        labels.put(RunNamespaces.RUN, runId);
+        scoped.put("matchLabels", labels);
+        if (scoped.get("matchExpressions") instanceof List<?> expressions) {
+            for (Object e : expressions) {
+                Map<String, Object> requirement = (Map<String, Object>) e;
+                if (Topology.METADATA_NAME_LABEL.equals(requirement.get("key")) && requirement.get("values") instanceof List<?> v) {
+                    requirement.put("values", v.stream().map(x -> realNamespace.getOrDefault(x.toString(), x.toString())).toList());
+                }
+            }
+        }
+        return scoped;
     }
 
     /** Applies (creates or replaces) one policy given in logical namespaces. */
@@ -253,9 +362,9 @@ public final class Scenario implements AutoCloseable {
         if (dry()) {
             return this;
         }
-        if (!applied.isEmpty()) {
+        if (!applied.isEmpty() || !appliedCluster.isEmpty()) {
             throw new IllegalStateException("requireProtocol(" + port + ") must run before any policy is applied; applied: "
-                    + applied.keySet());
+                    + applied.keySet() + " " + appliedCluster);
         }
         List<PodId> ids = topology().podIds();
         if (ids.size() < 2) {
@@ -290,7 +399,7 @@ public final class Scenario implements AutoCloseable {
      */
     public Verification verify(Port port, Reachability expected) {
         Topology t = topology();
-        PolicyOracle oracle = PolicyOracle.of(t, appliedPolicies());
+        PolicyOracle oracle = PolicyOracle.of(t, new Policies(appliedPolicies(), appliedCluster));
         Reachability predicted = oracle.reachability(port);
         if (!expected.diff(predicted).isEmpty()) {
             throw new AssertionError("[harness] " + testName + ": the case's expectation and the policy oracle disagree on " + port
@@ -335,6 +444,29 @@ public final class Scenario implements AutoCloseable {
                     pair -> v.observed().get(pair.toString()).detail(),
                     pair -> v.requests().get(pair.toString()).reproduce())
                     + "\n(cni: " + cni().name() + ", waited " + run.config().convergeTimeout().toSeconds() + " s)",
+                    List.copyOf(pods.values()));
+        }
+        return v;
+    }
+
+    /**
+     * As {@link #verify}, and every blocked pair must be a drop (timeout), not a reject: a ClusterNetworkPolicy Deny
+     * "Drops the selected traffic" (network-policy-api apis/v1alpha2), and the upstream conformance suite fails a
+     * refused connection where it expects a timeout.
+     */
+    public Verification verifyDropped(Port port, Reachability expected) {
+        Verification v = verify(port, expected);
+        if (v == null) {
+            return null;
+        }
+        List<String> refused = v.observed().entrySet().stream()
+                .filter(e -> !v.expectAllowed().get(e.getKey()) && e.getValue().verdict() == Verdict.REFUSED)
+                .map(e -> e.getKey() + ": expected a drop (timeout), got REFUSED (" + e.getValue().detail() + ")\n  reproduce: "
+                        + v.requests().get(e.getKey()).reproduce())
+                .toList();
+        if (!refused.isEmpty()) {
+            throw failure(testName + ": " + refused.size()
+                    + " denied pair(s) were rejected instead of dropped on " + port + "\n" + String.join("\n", refused),
                     List.copyOf(pods.values()));
         }
         return v;
@@ -425,6 +557,15 @@ public final class Scenario implements AutoCloseable {
     public void close() {
         if (dry()) {
             return;
+        }
+        // cluster-scoped first, and now: they would outlive the namespaces and shape the next test's traffic
+        for (String[] created : createdCluster) {
+            try {
+                run.clusterPolicies().delete(created[0], created[1]);
+            } catch (RuntimeException e) {
+                run.say("WARNING: could not delete " + created[0] + " " + created[1] + ": " + e.getMessage()
+                        + " (the run's cleanup tries again; `netconform gc` removes it)");
+            }
         }
         // fire the deletes now and let the run wait for them at its end: namespace deletion takes ~1 min on some clusters
         deployments.forEach(Deployment::close);

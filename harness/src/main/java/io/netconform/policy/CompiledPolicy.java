@@ -79,17 +79,20 @@ final class CompiledPolicy {
         }
     }
 
-    /** One entry of a rule's ports: protocol, and a number, a number range (endPort) or a named port. */
+    /**
+     * One entry of a rule's ports: protocol, and a number, a number range (endPort) or a named port. A null protocol
+     * (ClusterNetworkPolicy destinationNamedPort) takes the protocol of the container port the name resolves to.
+     */
     record PortMatch(Protocol protocol, Integer number, Integer endPort, String name) {
 
         boolean matches(Topology.Pod destination, Port traffic) {
-            if (traffic.protocol() != protocol) {
+            if (protocol != null && traffic.protocol() != protocol) {
                 return false;
             }
             if (name != null) {
                 // a named port means "whatever number the destination pod gives this name for this protocol"
                 return destination != null && destination.ports().stream().anyMatch(p -> name.equals(p.name())
-                        && p.protocol() == protocol && p.number() == traffic.number());
+                        && p.protocol() == traffic.protocol() && p.number() == traffic.number());
             }
             if (number == null) {
                 return true;
@@ -101,7 +104,7 @@ final class CompiledPolicy {
         @Override
         public String toString() {
             if (name != null) {
-                return protocol + "/" + name;
+                return protocol == null ? "port " + name : protocol + "/" + name;
             }
             if (number == null) {
                 return protocol + "/*";

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Reads NetworkPolicy fixtures: one YAML file (several documents allowed, {@code kind: List} too) or a
- * directory of {@code *.yaml}/{@code *.yml} files, read in name order. Every policy is validated as the
- * API server would, so a broken fixture fails here, naming file and line, not minutes later in a cluster.
+ * Reads policy fixtures: one YAML file (several documents allowed, {@code kind: List} too) or a directory of
+ * {@code *.yaml}/{@code *.yml} files, read in name order. {@link #load} takes NetworkPolicies only; {@link #loadAll}
+ * also ClusterNetworkPolicy (v1alpha2), AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1). Every policy
+ * is validated as the API server would, so a broken fixture fails here, naming file, line and field, not minutes
+ * later in a cluster.
  */
 public final class PolicyFiles {
 
@@ -24,6 +26,17 @@ public final class PolicyFiles {
 
     /** @throws PolicyInputException naming the file, the document and line, and what is wrong */
     public static List<NetworkPolicy> load(Path fileOrDirectory) {
+        Policies all = loadAll(fileOrDirectory);
+        if (!all.clusterPolicies().isEmpty()) {
+            ClusterPolicy first = all.clusterPolicies().get(0);
+            throw new PolicyInputException(fileOrDirectory + ": expected NetworkPolicies only, got " + first.kind() + " "
+                    + first.name() + " (cluster-scoped policies are read where the caller accepts them)");
+        }
+        return all.networkPolicies();
+    }
+
+    /** NetworkPolicies and cluster-scoped policies. @throws PolicyInputException naming file, line, field and problem */
+    public static Policies loadAll(Path fileOrDirectory) {
         if (!Files.exists(fileOrDirectory)) {
             throw new PolicyInputException(fileOrDirectory + ": no such file or directory");
         }
@@ -39,30 +52,46 @@ public final class PolicyFiles {
         } catch (IOException e) {
             throw new PolicyInputException(fileOrDirectory + ": cannot list the directory: " + e, e);
         }
-        List<NetworkPolicy> policies = new ArrayList<>();
+        Policies policies = new Policies(List.of(), List.of());
         for (Path file : files) {
-            policies.addAll(loadFile(file));
+            policies = policies.plus(loadFile(file));
         }
         return policies;
     }
 
-    private static List<NetworkPolicy> loadFile(Path file) {
+    private static Policies loadFile(Path file) {
         List<NetworkPolicy> policies = new ArrayList<>();
+        List<ClusterPolicy> clusterPolicies = new ArrayList<>();
         for (YamlDocuments.Document document : YamlDocuments.read(file)) {
             Object parsed = document.parse();
             List<?> objects = parsed instanceof KubernetesList list ? list.getItems()
                     : parsed instanceof List<?> l ? l : List.of(parsed);
             for (Object object : objects) {
-                policies.add(networkPolicy(document, object));
+                if (object instanceof GenericKubernetesResource generic && ClusterPolicy.isClusterKind(generic.getKind())) {
+                    clusterPolicies.add(clusterPolicy(document, generic));
+                } else {
+                    policies.add(networkPolicy(document, object));
+                }
             }
         }
-        return policies;
+        return new Policies(policies, clusterPolicies);
+    }
+
+    private static ClusterPolicy clusterPolicy(YamlDocuments.Document document, GenericKubernetesResource resource) {
+        try {
+            return ClusterPolicy.compile(resource);
+        } catch (ClusterPolicy.Invalid e) {
+            throw new PolicyInputException(document.file() + ": line " + document.lineOf(e.field) + " (document "
+                    + document.index() + ", " + resource.getKind() + " " + name(resource).replace(" named ", "")
+                    + "): " + e.getMessage(), e);
+        }
     }
 
     private static NetworkPolicy networkPolicy(YamlDocuments.Document document, Object object) {
         if (!(object instanceof NetworkPolicy policy)) {
-            throw new PolicyInputException(document.where() + ": expected a NetworkPolicy (networking.k8s.io/v1), got "
-                    + describe(object));
+            throw new PolicyInputException(document.where() + ": expected a NetworkPolicy (networking.k8s.io/v1), "
+                    + "ClusterNetworkPolicy (" + ClusterPolicy.V1ALPHA2 + "), AdminNetworkPolicy or "
+                    + "BaselineAdminNetworkPolicy (" + ClusterPolicy.V1ALPHA1 + "), got " + describe(object));
         }
         try {
             // fixtures may leave the namespace to whoever applies them; everything else must be valid now

@@ -10,8 +10,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Predicts, from a {@link Topology} and NetworkPolicies (networking.k8s.io/v1), which flows a conforming
- * CNI allows, and explains each verdict. Pure: no cluster.
+ * Predicts, from a {@link Topology}, NetworkPolicies (networking.k8s.io/v1) and cluster-scoped policies
+ * ({@link ClusterPolicy}: ClusterNetworkPolicy v1alpha2, AdminNetworkPolicy / BaselineAdminNetworkPolicy v1alpha1),
+ * which flows a conforming CNI allows, and explains each verdict. Pure: no cluster.
+ *
+ * <p>Each direction decides on its own (the source's egress, the destination's ingress; a flow needs both), in
+ * tiers (network-policy-api apis/v1alpha2 {@code Tier}, site-src/api-overview.md): the Admin tier's policies that
+ * select the pod, by priority (lower first; equal priorities are undefined upstream — here: by name), rules in
+ * order, the first matching rule decides: Accept/Allow allows this direction (NetworkPolicy and Baseline are not
+ * consulted for it — the other end's rules still apply), Deny blocks, Pass skips the rest of the Admin tier. Then
+ * NetworkPolicy: if one isolates the pod in this direction, their union decides, and Baseline is not consulted
+ * for that direction (the isolation is itself the decision). Otherwise the Baseline tier in the same way (Pass:
+ * the rest of Baseline is skipped, so the default applies), then the default: allowed.
  *
  * <p>The v1 semantics it implements: a pod is isolated in a direction when any policy of its own
  * namespace selects it with that policyType (policyTypes omitted: Ingress, plus Egress when the spec has
@@ -46,10 +56,37 @@ public final class PolicyOracle {
     private record IndexedPolicy(CompiledPolicy policy, List<IndexedRule> ingress, List<IndexedRule> egress) {
     }
 
+    /** A cluster policy with its rules' peers as bit sets over the pods ({@code peerPods[k]} for peer k). */
+    private record IndexedClusterRule(ClusterPolicy.Rule rule, BitSet[] peerPods) {
+    }
+
+    private record IndexedClusterPolicy(ClusterPolicy policy, List<IndexedClusterRule> ingress,
+                                        List<IndexedClusterRule> egress) {
+    }
+
+    /** What one tier decided for a direction: the deciding rule's action (null: no rule matched) and the step. */
+    private record TierOutcome(ClusterPolicy.Action action, String step) {
+    }
+
+    private final List<IndexedClusterPolicy> clusterPolicies = new ArrayList<>();
+    /** Per pod, the indexes into {@link #clusterPolicies} (sorted by tier order) that select it, per tier/direction. */
+    private final int[][] adminIngress;
+    private final int[][] adminEgress;
+    private final int[][] baselineIngress;
+    private final int[][] baselineEgress;
+
     /**
      * @throws PolicyInputException when a policy is invalid (bad selector operator, CIDR, port…), naming it
      */
     public PolicyOracle(Topology topology, List<NetworkPolicy> networkPolicies) {
+        this(topology, networkPolicies, List.of());
+    }
+
+    /**
+     * @param clusterPolicies compiled by {@link PolicyFiles#loadAll}; the order among equal priorities is by name
+     * @throws PolicyInputException when a NetworkPolicy is invalid, naming it
+     */
+    public PolicyOracle(Topology topology, List<NetworkPolicy> networkPolicies, List<ClusterPolicy> clusterPolicies) {
         this.topology = topology;
         this.pods = topology.pods();
         for (int i = 0; i < pods.size(); i++) {
@@ -91,6 +128,35 @@ public final class PolicyOracle {
         }
         ingressPolicies = toArrays(ingressByPod);
         egressPolicies = toArrays(egressByPod);
+        List<ClusterPolicy> ordered = new ArrayList<>(clusterPolicies);
+        ordered.sort(java.util.Comparator.comparing(ClusterPolicy::tier).thenComparingInt(ClusterPolicy::priority)
+                .thenComparing(ClusterPolicy::name));
+        List<List<Integer>> adminIn = emptyLists();
+        List<List<Integer>> adminOut = emptyLists();
+        List<List<Integer>> baselineIn = emptyLists();
+        List<List<Integer>> baselineOut = emptyLists();
+        for (ClusterPolicy policy : ordered) {
+            int c = this.clusterPolicies.size();
+            this.clusterPolicies.add(new IndexedClusterPolicy(policy, indexClusterRules(policy.ingress),
+                    indexClusterRules(policy.egress)));
+            boolean admin = policy.tier == ClusterPolicy.Tier.ADMIN;
+            for (int i = 0; i < pods.size(); i++) {
+                Topology.Pod pod = pods.get(i);
+                // host-networked pods are never subjects upstream; the topology models pod-network pods only
+                if (policy.subject.matchesPod(pod, topology.namespaceLabels(pod.id().namespace()))) {
+                    if (!policy.ingress.isEmpty()) {
+                        (admin ? adminIn : baselineIn).get(i).add(c);
+                    }
+                    if (!policy.egress.isEmpty()) {
+                        (admin ? adminOut : baselineOut).get(i).add(c);
+                    }
+                }
+            }
+        }
+        adminIngress = toArrays(adminIn);
+        adminEgress = toArrays(adminOut);
+        baselineIngress = toArrays(baselineIn);
+        baselineEgress = toArrays(baselineOut);
         for (int i = 0; i < pods.size(); i++) {
             ingressIsolators.add(policyIds(ingressPolicies[i]));
             egressIsolators.add(policyIds(egressPolicies[i]));
@@ -106,6 +172,10 @@ public final class PolicyOracle {
 
     public static PolicyOracle of(Topology topology, List<NetworkPolicy> policies) {
         return new PolicyOracle(topology, policies);
+    }
+
+    public static PolicyOracle of(Topology topology, Policies policies) {
+        return new PolicyOracle(topology, policies.networkPolicies(), policies.clusterPolicies());
     }
 
     public Topology topology() {
@@ -215,7 +285,13 @@ public final class PolicyOracle {
         Reachability reachability = Reachability.allBlocked(topology, port);
         for (int f = 0; f < n; f++) {
             for (int t = 0; t < n; t++) {
-                if (f != t && egressTo[f].get(t) && ingressFrom[t].get(f)) {
+                if (f == t) {
+                    continue;
+                }
+                // a cluster policy on either end: walk the tiers for this pair (the bit sets know NetworkPolicy only)
+                boolean allowed = clusterTouched(f, t) ? predictAt(f, t, port).allowed()
+                        : egressTo[f].get(t) && ingressFrom[t].get(f);
+                if (allowed) {
                     reachability.setAt(f, t, Reachability.State.ALLOWED);
                 }
             }
@@ -223,7 +299,125 @@ public final class PolicyOracle {
         return reachability;
     }
 
+    private boolean clusterTouched(int f, int t) {
+        return adminEgress[f].length + baselineEgress[f].length + adminIngress[t].length + baselineIngress[t].length > 0;
+    }
+
     private Explanation explainIngress(int to, int fromPod, byte[] fromAddress, Port port) {
+        Explanation networkPolicy = explainIngressNetworkPolicy(to, fromPod, fromAddress, port);
+        if (adminIngress[to].length + baselineIngress[to].length == 0) {
+            return networkPolicy;
+        }
+        String other = fromPod >= 0 ? pods.get(fromPod).id().toString() : format(fromAddress);
+        return tiers(true, adminIngress[to], baselineIngress[to], networkPolicy, fromPod, fromAddress, pods.get(to),
+                port, pods.get(to).id() + " for ingress from " + other);
+    }
+
+    private Explanation explainEgress(int from, int toPod, byte[] toAddress, Port port) {
+        Explanation networkPolicy = explainEgressNetworkPolicy(from, toPod, toAddress, port);
+        if (adminEgress[from].length + baselineEgress[from].length == 0) {
+            return networkPolicy;
+        }
+        String other = toPod >= 0 ? pods.get(toPod).id().toString() : format(toAddress);
+        return tiers(false, adminEgress[from], baselineEgress[from], networkPolicy, toPod, toAddress,
+                toPod >= 0 ? pods.get(toPod) : null, port, pods.get(from).id() + " for egress to " + other);
+    }
+
+    /**
+     * Admin → NetworkPolicy → Baseline → default for one direction; {@code otherPod}/{@code otherAddress} is the
+     * other end (the source for ingress, the destination for egress).
+     */
+    private Explanation tiers(boolean ingress, int[] admin, int[] baseline, Explanation networkPolicy, int otherPod,
+                              byte[] otherAddress, Topology.Pod destination, Port port, String what) {
+        List<String> steps = new ArrayList<>();
+        TierOutcome a = walk(ingress, admin, otherPod, otherAddress, destination, port, ClusterPolicy.Tier.ADMIN);
+        if (a != null) {
+            steps.add(a.step());
+            if (a.action() != null && a.action() != ClusterPolicy.Action.PASS) {
+                boolean allows = a.action() == ClusterPolicy.Action.ACCEPT;
+                return new Explanation(networkPolicy.isolated(), networkPolicy.isolatingPolicies(), allows ? a.step() : null,
+                        String.join(" → ", steps), allows, steps);
+            }
+        }
+        if (networkPolicy.isolated()) {
+            // isolation is the NetworkPolicy tier's final decision for this direction: Baseline never sees it
+            String[] byPolicy = networkPolicy.allowedBy() == null ? null : networkPolicy.allowedBy().split(" ", 2);
+            steps.add(byPolicy != null ? "NetworkPolicy " + byPolicy[0] + " allows (" + byPolicy[1] + ")"
+                    : "NetworkPolicy " + networkPolicy.summary());
+            return new Explanation(true, networkPolicy.isolatingPolicies(), networkPolicy.allowedBy(),
+                    String.join(" → ", steps), networkPolicy.allows(), steps);
+        }
+        steps.add("no NetworkPolicy isolates " + what);
+        TierOutcome b = walk(ingress, baseline, otherPod, otherAddress, destination, port, ClusterPolicy.Tier.BASELINE);
+        if (b != null) {
+            steps.add(b.step());
+            if (b.action() != null && b.action() != ClusterPolicy.Action.PASS) {
+                boolean allows = b.action() == ClusterPolicy.Action.ACCEPT;
+                return new Explanation(false, List.of(), allows ? b.step() : null, String.join(" → ", steps), allows,
+                        steps);
+            }
+        }
+        steps.add("allowed by default");
+        return new Explanation(false, List.of(), null, String.join(" → ", steps), true, steps);
+    }
+
+    /** The first matching rule of a tier's policies (in precedence order), or a "no rule matches" step, or null. */
+    private TierOutcome walk(boolean ingress, int[] policyIndexes, int otherPod, byte[] otherAddress,
+                             Topology.Pod destination, Port port, ClusterPolicy.Tier tier) {
+        if (policyIndexes.length == 0) {
+            return null;
+        }
+        List<String> looked = new ArrayList<>();
+        for (int c : policyIndexes) {
+            IndexedClusterPolicy policy = clusterPolicies.get(c);
+            looked.add(policy.policy().kind + " " + policy.policy().name);
+            for (IndexedClusterRule r : ingress ? policy.ingress() : policy.egress()) {
+                ClusterPolicy.Rule rule = r.rule();
+                if (!rule.portsMatch(destination, port)) {
+                    continue;
+                }
+                for (int k = 0; k < rule.peers().size(); k++) {
+                    boolean match = otherPod >= 0 ? r.peerPods()[k].get(otherPod)
+                            : rule.peers().get(k).matchesAddress(otherAddress);
+                    if (match) {
+                        ClusterPolicy.Peer peer = rule.peers().get(k);
+                        String ports = rule.ports().isEmpty() ? "" : " on " + rule.ports();
+                        return new TierOutcome(rule.action(), policy.policy().title() + " " + rule.label() + " "
+                                + rule.actionWord() + " (" + (ingress ? "from " : "to ") + peer.text() + ports + ")");
+                    }
+                }
+            }
+        }
+        return new TierOutcome(null, tier + ": no rule of " + looked + " matches " + port);
+    }
+
+    private List<IndexedClusterRule> indexClusterRules(List<ClusterPolicy.Rule> rules) {
+        List<IndexedClusterRule> indexed = new ArrayList<>();
+        for (ClusterPolicy.Rule rule : rules) {
+            BitSet[] peerPods = new BitSet[rule.peers().size()];
+            for (int k = 0; k < peerPods.length; k++) {
+                ClusterPolicy.Peer peer = rule.peers().get(k);
+                peerPods[k] = new BitSet(pods.size());
+                for (int i = 0; i < pods.size(); i++) {
+                    if (peer.matchesPod(pods.get(i), topology.namespaceLabels(pods.get(i).id().namespace()))) {
+                        peerPods[k].set(i);
+                    }
+                }
+            }
+            indexed.add(new IndexedClusterRule(rule, peerPods));
+        }
+        return indexed;
+    }
+
+    private List<List<Integer>> emptyLists() {
+        List<List<Integer>> lists = new ArrayList<>();
+        for (int i = 0; i < pods.size(); i++) {
+            lists.add(new ArrayList<>());
+        }
+        return lists;
+    }
+
+    private Explanation explainIngressNetworkPolicy(int to, int fromPod, byte[] fromAddress, Port port) {
         Topology.Pod destination = pods.get(to);
         if (ingressPolicies[to].length == 0) {
             return ingressOpen.get(to);
@@ -240,7 +434,7 @@ public final class PolicyOracle {
         return new Explanation(true, ingressIsolators.get(to), null, ingressDenied.get(to) + source + " on " + port);
     }
 
-    private Explanation explainEgress(int from, int toPod, byte[] toAddress, Port port) {
+    private Explanation explainEgressNetworkPolicy(int from, int toPod, byte[] toAddress, Port port) {
         if (egressPolicies[from].length == 0) {
             return egressOpen.get(from);
         }

@@ -22,6 +22,7 @@ final class YamlDocuments {
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private static final Pattern CHAIN_STEP = Pattern.compile("\\[\"([^\"]+)\"\\]|\\[(\\d+)\\]");
+    private static final Pattern FIELD_STEP = Pattern.compile("([A-Za-z_][\\w-]*)|\\[(\\d+)\\]");
     private static final Pattern SEPARATOR = Pattern.compile("^---(\\s.*)?$");
 
     /** One document: its 1-based index in the file, the file line it starts on, and its text. */
@@ -33,6 +34,70 @@ final class YamlDocuments {
 
         String where() {
             return file + ": document " + index + " (line " + firstLine + ")";
+        }
+
+        /**
+         * The file line of a field given as a path ({@code spec.ingress[1].action}), found by following keys and list
+         * items down the indentation (block style); where the text does not show it, the deepest line found.
+         */
+        int lineOf(String fieldPath) {
+            List<String> lines = text.lines().toList();
+            int at = -1;            // line of the node reached so far (-1: the document)
+            int keyColumn = 0;      // column of the keys of the mapping we are in (-1: the first child decides)
+            int parentColumn = -1;  // column of the key or dash that owns the current node
+            boolean onItem = false; // the current node starts on a "- " line, whose first key shares that line
+            Matcher step = FIELD_STEP.matcher(fieldPath);
+            while (step.find()) {
+                String key = step.group(1);
+                int wanted = key == null ? Integer.parseInt(step.group(2)) : 0;
+                int itemColumn = -1;
+                int found = -1;
+                for (int i = Math.max(at, 0); i < lines.size() && found < 0; i++) {
+                    String line = lines.get(i);
+                    String content = line.strip();
+                    if (content.isEmpty() || content.startsWith("#")) {
+                        continue;
+                    }
+                    int depth = line.indexOf(content.charAt(0));
+                    boolean item = content.startsWith("- ") || content.equals("-");
+                    if (key != null) {
+                        int column = item ? depth + 2 : depth;
+                        if (i == at && !onItem) {
+                            continue; // the owning key's own line
+                        }
+                        if (i != at && depth <= parentColumn) {
+                            break;
+                        }
+                        if (keyColumn < 0) {
+                            keyColumn = column;
+                        }
+                        if (column == keyColumn && (item ? content.substring(1).strip() : content).startsWith(key + ":")) {
+                            found = i;
+                            parentColumn = column;
+                            keyColumn = -1;
+                            onItem = false;
+                        }
+                    } else if (i != at) {
+                        if (depth < parentColumn || (!item && depth <= parentColumn)) {
+                            break;
+                        }
+                        if (item && (itemColumn < 0 || depth == itemColumn)) {
+                            itemColumn = depth;
+                            if (wanted-- == 0) {
+                                found = i;
+                                keyColumn = depth + 2;
+                                parentColumn = depth;
+                                onItem = true;
+                            }
+                        }
+                    }
+                }
+                if (found < 0) {
+                    break;
+                }
+                at = found;
+            }
+            return firstLine + Math.max(at, 0);
         }
 
         /** Parses with fabric8; a YAML error becomes a {@link PolicyInputException} naming the file line. */

@@ -20,6 +20,26 @@ final class PolicyCases {
         return SERIALIZATION.unmarshal("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n" + yaml, NetworkPolicy.class);
     }
 
+    /** Full documents (apiVersion and kind included) of any kind the oracle reads: NetworkPolicy or cluster-scoped. */
+    static PolicyOracle mixed(Topology topology, String... documents) {
+        List<NetworkPolicy> networkPolicies = new java.util.ArrayList<>();
+        List<ClusterPolicy> clusterPolicies = new java.util.ArrayList<>();
+        for (String document : documents) {
+            Object parsed = SERIALIZATION.unmarshal(document);
+            if (parsed instanceof NetworkPolicy np) {
+                networkPolicies.add(np);
+            } else {
+                clusterPolicies.add(clusterPolicy(document));
+            }
+        }
+        return new PolicyOracle(topology, networkPolicies, clusterPolicies);
+    }
+
+    static ClusterPolicy clusterPolicy(String document) {
+        return ClusterPolicy.compile(SERIALIZATION.unmarshal(document,
+                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class));
+    }
+
     static PolicyOracle oracle(Topology topology, String... policyYamls) {
         return new PolicyOracle(topology, Arrays.stream(policyYamls).map(PolicyCases::policy).toList());
     }

@@ -71,8 +71,9 @@ class PolicyFilesTest {
     void otherKindsAreNamed() throws IOException {
         Path file = write("pod.yaml", DENY_ALL + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: web}\n");
         assertThatThrownBy(() -> PolicyFiles.load(file)).isInstanceOf(PolicyInputException.class)
-                .hasMessage(file + ": document 2 (line 6): expected a NetworkPolicy (networking.k8s.io/v1), got kind Pod"
-                        + " (apiVersion v1) named web");
+                .hasMessage(file + ": document 2 (line 6): expected a NetworkPolicy (networking.k8s.io/v1), ClusterNetworkPolicy"
+                        + " (policy.networking.k8s.io/v1alpha2), AdminNetworkPolicy or BaselineAdminNetworkPolicy"
+                        + " (policy.networking.k8s.io/v1alpha1), got kind Pod (apiVersion v1) named web");
         Path crd = write("crd.yaml", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: c}\n");
         assertThatThrownBy(() -> PolicyFiles.load(crd)).hasMessageContaining("got kind CiliumNetworkPolicy (apiVersion cilium.io/v2)");
     }

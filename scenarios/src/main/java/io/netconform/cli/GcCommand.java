@@ -2,6 +2,7 @@ package io.netconform.cli;
 
 import io.netconform.cluster.Cluster;
 import io.netconform.cluster.ClusterException;
+import io.netconform.cluster.RunClusterPolicies;
 import io.netconform.cluster.RunNamespaces;
 import io.netconform.cluster.TargetOptions;
 import picocli.CommandLine;
@@ -15,10 +16,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Deletes namespaces that earlier runs left behind, once their expiry has passed — and nothing else. */
+/**
+ * Deletes what earlier runs left behind — namespaces once their expiry has passed, cluster-scoped policies once expired
+ * or orphaned — and nothing else.
+ */
 @Command(name = "gc", mixinStandardHelpOptions = true,
-        description = {"Delete namespaces left by earlier runs whose expiry annotation (netconform.io/expires) has passed.",
-                "Only namespaces labelled app.kubernetes.io/managed-by=netconform are considered."})
+        description = {"Delete namespaces left by earlier runs whose expiry annotation (netconform.io/expires) has passed,",
+                "and cluster-scoped policies (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy)",
+                "left by earlier runs that have expired or whose run has no namespace left.",
+                "Only objects labelled app.kubernetes.io/managed-by=netconform are considered."})
 final class GcCommand implements Callable<Integer> {
 
     @Mixin
@@ -36,7 +42,10 @@ final class GcCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (Cluster c = Cluster.connect(new TargetOptions(cluster.kubeconfig, cluster.context, cluster.embedded,
                 Duration.ofSeconds(15)))) {
-            List<String> deleted = RunNamespaces.gc(c.client(), Instant.now(), dryRun);
+            Instant now = Instant.now();
+            // cluster policies first: they are orphaned by the namespace deletions below only on the next gc otherwise
+            List<String> deleted = new java.util.ArrayList<>(RunClusterPolicies.gc(c.client(), now, dryRun));
+            deleted.addAll(RunNamespaces.gc(c.client(), now, dryRun));
             out.println(deleted.isEmpty() ? "nothing to collect"
                     : (dryRun ? "would delete: " : "deleted: ") + String.join(", ", deleted));
             return 0;

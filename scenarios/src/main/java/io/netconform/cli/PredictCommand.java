@@ -25,7 +25,10 @@ import picocli.CommandLine.Spec;
  * NetworkPolicies, with the reason for every verdict. Offline: no cluster.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Predicts which flows the NetworkPolicies allow between the pods of a model, and why.",
+        description = {"Predicts which flows the policies allow between the pods of a model, and why: NetworkPolicy"
+                + " (networking.k8s.io/v1), ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2) and"
+                + " AdminNetworkPolicy / BaselineAdminNetworkPolicy (v1alpha1), mixed freely, evaluated in tiers"
+                + " Admin -> NetworkPolicy -> Baseline -> default allow.",
                 "No cluster needed. Exit 0: printed; 2: bad input (file, line and problem on stderr)."})
 public class PredictCommand implements Callable<Integer> {
 
@@ -39,7 +42,7 @@ public class PredictCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--policies", required = true, paramLabel = "FILE_OR_DIR",
-            description = "A NetworkPolicy YAML file (multi-document allowed) or a directory of *.yaml / *.yml.")
+            description = "A policy YAML file (multi-document, kinds may be mixed) or a directory of *.yaml / *.yml.")
     Path policies;
 
     @Option(names = "--port", paramLabel = "P", description = "Only this port number.")
@@ -70,7 +73,7 @@ public class PredictCommand implements Callable<Integer> {
         PolicyOracle oracle;
         try {
             Topology topology = Topology.fromModelYaml(model);
-            oracle = new PolicyOracle(topology, PolicyFiles.load(policies));
+            oracle = PolicyOracle.of(topology, PolicyFiles.loadAll(policies));
         } catch (PolicyInputException e) {
             err.println("predict: " + e.getMessage());
             err.flush();

@@ -84,6 +84,15 @@ final class PredictJson {
         if (e.allowedBy() != null) {
             json.writeNumberField("allowedBy", rules.computeIfAbsent(e.allowedBy(), k -> rules.size()));
         }
+        if (!e.steps().isEmpty()) {
+            // a cluster-scoped policy selects the pod: the tiers walked (into rules) and this direction's verdict
+            json.writeArrayFieldStart("steps");
+            for (String step : e.steps()) {
+                json.writeNumber(rules.computeIfAbsent(step, k -> rules.size()));
+            }
+            json.writeEndArray();
+            json.writeBooleanField("allows", e.allows());
+        }
         json.writeEndObject();
     }
 

@@ -38,16 +38,16 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPacka
 final class RunCommand implements Callable<Integer> {
 
     /** Tags a user can select; the suites carry exactly these. */
-    static final Set<String> TAGS = Set.of("connectivity", "mtu", "dns", "policy", "bench", "dualstack", "multus",
-            "services", "hostnetwork");
+    static final Set<String> TAGS = Set.of("connectivity", "mtu", "dns", "policy", "clusterpolicy", "bench", "dualstack",
+            "multus", "services", "hostnetwork");
     static final List<String> DEFAULT_EXCLUDED = List.of("bench");
 
     @Mixin
     RunOptions options = new RunOptions();
 
     @Option(names = "--include-tags", split = ",", paramLabel = "TAG",
-            description = "Run only checks with these tags: connectivity, mtu, dns, policy, services, hostnetwork, "
-                    + "dualstack, multus, bench.")
+            description = "Run only checks with these tags: connectivity, mtu, dns, policy, clusterpolicy, services, "
+                    + "hostnetwork, dualstack, multus, bench.")
     List<String> includeTags = new ArrayList<>();
 
     @Option(names = "--exclude-tags", split = ",", paramLabel = "TAG",

@@ -3,6 +3,7 @@ package io.netconform.cli;
 import io.netconform.junit.Run;
 import io.netconform.report.AllureResults;
 import io.netconform.report.Comparison;
+import io.netconform.report.ConformanceReport;
 import io.netconform.report.ConsoleSummary;
 import io.netconform.report.Summary;
 import io.netconform.report.SummaryRecorder;
@@ -38,6 +39,7 @@ final class RunReports {
         AllureResults.prepare(dir.resolve("allure-results"), true);
         AllureResults.writeExecutor(dir.resolve("allure-results"), System.getenv());
         Files.deleteIfExists(dir.resolve("summary.json"));
+        Files.deleteIfExists(dir.resolve(ConformanceReport.FILE));
         return new RunReports(dir);
     }
 
@@ -131,6 +133,8 @@ final class RunReports {
     /** Writes summary.json, prints the table, compares with a baseline, and decides the exit code. */
     int finish(Run run, TestExecutionSummary totals, Path baseline, PrintWriter out, PrintWriter err) {
         Summary summary = run.summary().write(dir.resolve("summary.json"));
+        // for CNI teams: the cluster-policy results in upstream's ConformanceReport shape
+        ConformanceReport.write(summary, dir);
         out.println();
         summary.checks().stream()
                 .filter(c -> c.status() == Summary.Status.FAILED || c.status() == Summary.Status.BROKEN)

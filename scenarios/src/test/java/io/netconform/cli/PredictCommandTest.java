@@ -117,6 +117,57 @@ class PredictCommandTest {
     }
 
     @Test
+    void explainsMixedClusterNetworkPolicyAndNetworkPolicyTierByTier() throws IOException {
+        Path tenants = POLICIES.resolve("models/tenants.yaml");
+        Path mixed = POLICIES.resolve("clusterpolicy/pass-to-networkpolicy.yaml");
+        Run table = run("--model", tenants.toString(), "--policies", mixed.toString());
+        assertThat(table.exitCode()).as(table.err()).isZero();
+        assertThat(table.out()).startsWith("""
+                TCP/80 x/a x/b y/a y/b
+                x/a    -   .   .   .
+                x/b    .   -   X   X
+                y/a    .   .   -   X
+                y/b    .   .   X   -
+                """).contains("  x/b -> y/a blocked: ingress Admin ClusterNetworkPolicy delegate-x rule \"pass-from-x\" Pass"
+                + " (from namespaces ns=x) → NetworkPolicy isolated for ingress by [y/allow-x-a]; no ingress rule allows"
+                + " x/b on TCP/80");
+
+        Run json = run("--model", tenants.toString(), "--policies", mixed.toString(), "--format", "json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        JsonNode xaToYa = root.get("flows").get(1);
+        assertThat(xaToYa.get("to").asText()).isEqualTo("y/a");
+        assertThat(xaToYa.get("allowed").asBoolean()).isTrue();
+        assertThat(xaToYa.get("ingress").get("allows").asBoolean()).isTrue();
+        List<String> steps = new ArrayList<>();
+        xaToYa.get("ingress").get("steps").forEach(i -> steps.add(root.get("rules").get(i.asInt()).asText()));
+        assertThat(steps).containsExactly(
+                "Admin ClusterNetworkPolicy delegate-x rule \"pass-from-x\" Pass (from namespaces ns=x)",
+                "NetworkPolicy y/allow-x-a allows (ingress rule 0, peer 0 (namespaceSelector ns=x AND podSelector pod=a))");
+    }
+
+    @Test
+    void invalidClusterNetworkPolicyExitsTwoNamingFileLineAndField() throws IOException {
+        Path bad = Files.writeString(dir.resolve("cnp.yaml"), """
+                apiVersion: policy.networking.k8s.io/v1alpha2
+                kind: ClusterNetworkPolicy
+                metadata: {name: c}
+                spec:
+                  tier: Admin
+                  priority: 10
+                  subject: {namespaces: {}}
+                  ingress:
+                  - action: Allow
+                    from: [{namespaces: {}}]
+                """);
+        Run run = run("--model", POLICIES.resolve("models/tenants.yaml").toString(), "--policies", bad.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("predict: " + bad + ": line 9 (document 1, ClusterNetworkPolicy c):"
+                + " spec.ingress[0].action: 'Allow' is not an action of ClusterNetworkPolicy (expected Accept, Deny or Pass)\n");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
     void badPolicyFileExitsTwoNamingFileAndLine() throws IOException {
         Path bad = Files.writeString(dir.resolve("bad.yaml"),
                 "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: a\n   oops: [\n");

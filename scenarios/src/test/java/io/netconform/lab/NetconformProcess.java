@@ -50,6 +50,11 @@ final class NetconformProcess {
         return process.exitValue();
     }
 
+    /** SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C. */
+    void interrupt() {
+        process.destroy();
+    }
+
     Duration elapsed() {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }

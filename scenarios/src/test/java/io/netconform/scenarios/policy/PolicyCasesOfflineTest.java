@@ -3,6 +3,7 @@ package io.netconform.scenarios.policy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.Scenario;
+import io.netconform.policy.Policies;
 import io.netconform.policy.PolicyFiles;
 import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
- * The policy suites without a cluster: every case runs against {@link Scenario#dryRun}, which checks the case's
+ * The policy suites (tags {@code policy} and {@code clusterpolicy}) without a cluster: every case runs against {@link Scenario#dryRun}, which checks the case's
  * written expectation against the policy oracle and stops before probing. A case whose expectation the oracle does
  * not share fails here, long before anyone blames a CNI for it.
  */
@@ -36,10 +37,11 @@ class PolicyCasesOfflineTest {
     static final Path POLICIES = Path.of(System.getProperty("netconform.policies", "../policies"));
 
     static List<Class<?>> policySuites() {
-        return ReflectionSupport.findAllClassesInPackage(PolicyCasesOfflineTest.class.getPackageName(),
+        return ReflectionSupport.findAllClassesInPackage("io.netconform.scenarios",
                 c -> AnnotationSupport.isAnnotated(c, ConformanceSuite.class)
+                        && (c.getPackageName().endsWith(".policy") || c.getPackageName().endsWith(".clusterpolicy"))
                         && AnnotationSupport.findRepeatableAnnotations(c, Tag.class).stream()
-                        .anyMatch(t -> t.value().equals("policy")),
+                        .anyMatch(t -> t.value().equals("policy") || t.value().equals("clusterpolicy")),
                 name -> true);
     }
 
@@ -52,7 +54,8 @@ class PolicyCasesOfflineTest {
         List<Class<?>> suites = policySuites();
         // a scan that finds nothing would pass vacuously
         assertThat(suites).extracting(Class::getSimpleName).contains("DefaultDenyTest", "AllowByLabelTest",
-                "MultiTierTest", "EgressTest", "PortsTest", "PolicyLifecycleTest");
+                "MultiTierTest", "EgressTest", "PortsTest", "PolicyLifecycleTest", "ClusterNetworkPolicyTest",
+                "AdminNetworkPolicyTest");
         return suites.stream().flatMap(suite -> cases(suite).stream().map(method -> {
             String name = suite.getSimpleName() + "." + method.getName();
             return dynamicTest(name, () -> {
@@ -69,6 +72,14 @@ class PolicyCasesOfflineTest {
         List<String> names = policySuites().stream().flatMap(s -> cases(s).stream()
                 .map(m -> s.getSimpleName() + "." + m.getName())).sorted().toList();
         assertThat(names).hasSizeGreaterThanOrEqualTo(14);
+        // the cluster-policy cases: each tier and action, Pass to both lower tiers, priority, peers, ports
+        assertThat(names).contains("ClusterNetworkPolicyTest.adminDenyBeatsNetworkPolicy",
+                "ClusterNetworkPolicyTest.adminAcceptThroughDefaultDeny", "ClusterNetworkPolicyTest.passHandsOverToNetworkPolicy",
+                "ClusterNetworkPolicyTest.passHandsOverToBaseline", "ClusterNetworkPolicyTest.priorityThenRuleOrder",
+                "ClusterNetworkPolicyTest.baselineOnlyWhereNoNetworkPolicyIsolates",
+                "ClusterNetworkPolicyTest.networksPeerCoversPodCidrs", "ClusterNetworkPolicyTest.namedPort",
+                "ClusterNetworkPolicyTest.protocolsAreMatchedSeparately", "ClusterNetworkPolicyTest.sctp",
+                "AdminNetworkPolicyTest.passToBaselineAndAllow");
     }
 
     @Test
@@ -96,9 +107,10 @@ class PolicyCasesOfflineTest {
                 assertThat(Topology.fromModelYaml(file).pods()).isNotEmpty();
                 return;
             }
-            List<NetworkPolicy> policies = PolicyFiles.load(file);
-            assertThat(policies).as("NetworkPolicies in %s", file).isNotEmpty()
-                    .allSatisfy(p -> assertThat(p.getMetadata().getNamespace())
+            Policies all = PolicyFiles.loadAll(file);
+            assertThat(all.isEmpty()).as("policies in %s", file).isFalse();
+            List<NetworkPolicy> policies = all.networkPolicies();
+            assertThat(policies).allSatisfy(p -> assertThat(p.getMetadata().getNamespace())
                             .as("%s: metadata.namespace (the logical namespace the case maps to a real one)",
                                     p.getMetadata().getName()).isNotBlank());
         }));
