@@ -24,6 +24,7 @@ import java.io.PrintWriter;
                 "  netconform predict --model policies/models/shop.yaml --policies policies/multi-tier",
                 "  netconform bench && netconform bench-compare reports/bench/*.json",
                 "  netconform gc --dry-run",
+                "  netconform watch -- ./upgrade-cni.sh              # disruption in seconds per path during an upgrade",
                 "",
                 "netconform COMMAND --help describes each command's options."},
         subcommands = {
@@ -33,6 +34,7 @@ import java.io.PrintWriter;
                 BenchCommand.class,
                 BenchCompareCommand.class,
                 GcCommand.class,
+                WatchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Netconform implements Runnable {
 
@@ -41,7 +43,7 @@ public final class Netconform implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, predict, compare, bench, bench-compare or gc");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, predict, compare, bench, bench-compare, gc or watch");
     }
 
     public static void main(String[] args) {
