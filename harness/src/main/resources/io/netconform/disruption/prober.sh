@@ -33,11 +33,12 @@ probe_udp() {
 probe_http() { curl -sS -o /dev/null -m "$T" -w 'http %{http_code}' "http://$1:$2/" 2>&1; }
 probe_dns() { dig +tries=1 +time="$T" +noall +comments +answer "$1" A 2>&1; }
 
-sample() {  # ID CHECK HOST PORT SEQ START_US
-  local out rc
+sample() {  # ID CHECK HOST PORT SEQ; the start is taken here, after the fork, as close to the probe as bash gets
+  local out rc start
+  now; start=$NOW
   out=$("probe_$2" "$3" "$4"); rc=$?
   now
-  echo "ncw s $1 $5 $6 $rc $(( NOW - $6 )) $(one_line "$out")"
+  echo "ncw s $1 $5 $start $rc $(( NOW - start )) $(one_line "$out")"
 }
 
 # a new connection (or ICMP echo, UDP exchange, lookup) per due time; a probe that overruns the interval runs
@@ -49,7 +50,7 @@ new_loop() {  # ID CHECK HOST PORT
     nap_until $(( T0 + seq * I ))
     now
     if (( NOW - (T0 + seq * I) > I )); then seq=$(( (NOW - T0) / I + 1 )); continue; fi
-    sample "$1" "$2" "$3" "$4" "$seq" "$NOW" &
+    sample "$1" "$2" "$3" "$4" "$seq" &
     seq=$(( seq + 1 ))
   done
 }
