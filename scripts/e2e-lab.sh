@@ -12,9 +12,9 @@ trap 'exit 130' INT TERM
 echo "== lab up"
 bash "$LAB_DIR/up.sh"
 mvn -B -q package -DskipTests
-mvn -B test -pl scenarios -am -Dgroups=lab -DexcludedGroups= -Dtest=LabEndToEndTest -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B test -pl scenarios -am -Dgroups=lab -DexcludedGroups= -Dtest='LabEndToEndTest,LabWatchTest' -Dsurefire.failIfNoSpecifiedTests=false \
   -Dnetconform.lab.kubeconfig="$K8SLAB_HOME/kubeconfig" -Dnetconform.lab.dir="$LAB_DIR" \
-  -Dnetconform.jar="$PWD/scenarios/target/netconform.jar"
+  -Dnetconform.jar="$PWD/scenarios/target/netconform.jar" -Dnetconform.watch.inject="$PWD/scripts/watch-lab-inject.sh"
 # The report people open: the strict run's Allure results as one HTML file, rendered in headless Chromium.
 strict=scenarios/target/e2e-lab/strict
 if [ -d "$strict/allure-results" ]; then
