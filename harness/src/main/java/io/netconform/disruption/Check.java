@@ -10,6 +10,8 @@ public enum Check {
     TCP("tcp", "TCP connect", Connection.NEW),
     UDP("udp", "UDP request/response", Connection.NEW),
     TCP_REUSED("tcp-reused", "TCP long-lived connection", Connection.REUSED),
+    /** one UDP socket sending every interval: the same 5-tuple, so the same conntrack entry, all along */
+    UDP_REUSED("udp-reused", "UDP long-lived flow", Connection.REUSED),
     HTTP("http", "HTTP, new connection", Connection.NEW),
     DNS("dns", "DNS lookup over UDP", Connection.NEW);
 

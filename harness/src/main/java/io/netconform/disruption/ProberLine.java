@@ -59,7 +59,7 @@ sealed interface ProberLine {
      */
     static Optional<Failure> classify(Check check, int rc, long latencyUs, int timeoutSeconds, String detail) {
         String d = detail == null ? "" : detail.toLowerCase(java.util.Locale.ROOT);
-        if (check == Check.TCP_REUSED) {
+        if (check.connection() == Check.Connection.REUSED) {
             // the echo came back; later than the timeout is a stall all the same
             return latencyUs > timeoutSeconds * 1_000_000L ? Optional.of(Failure.STALL) : Optional.empty();
         }

@@ -55,16 +55,18 @@ new_loop() {  # ID CHECK HOST PORT
   done
 }
 
-# one long-lived TCP connection to an echo server: the writer sends "SEQ SENT_US" at every due time, the reader
-# prints each echo. An echo that comes late is a stall, one that never comes (reset, closed) is an outage of
-# reused connections; the harness judges both from SEQ and the latency. On close it reconnects.
-reused_loop() {  # ID HOST PORT
-  local seq a b rest why wpid
+# one long-lived TCP connection (or one UDP flow: the same socket, so the same 5-tuple and conntrack entry) to an
+# echo server: the writer sends "SEQ SENT_US" at every due time, the reader prints each echo. An echo that comes
+# late is a stall, one that never comes (reset, closed) is an outage of reused connections; the harness judges
+# both from SEQ and the latency. On close it reconnects.
+reused_loop() {  # ID HOST PORT tcp|udp
+  local seq a b rest why wpid address="TCP:$2:$3,connect-timeout=$T"
+  [[ $4 == udp ]] && address="UDP:$2:$3"
   while :; do
-    coproc ECHO { exec socat - "TCP:$2:$3,connect-timeout=$T" 2>&1; }
+    coproc ECHO { exec socat - "$address" 2>&1; }
     exec {IN}<&"${ECHO[0]}" {OUT}>&"${ECHO[1]}"
     now
-    seq=$(( (NOW - T0) / I + 1 ))
+    seq=$(( (NOW - T0) / I + 1 )); (( seq >= 0 )) || seq=0
     echo "ncw e $1 $NOW open first-seq=$seq"
     ( while :; do nap_until $(( T0 + seq * I )); now; echo "$seq $NOW" >&"$OUT" || exit 0; seq=$(( seq + 1 )); done ) &
     wpid=$!
@@ -91,7 +93,11 @@ now
 T0=$(( (NOW / I + 2) * I ))
 echo "ncw start $T0 $I $T"
 while (( $# >= 4 )); do
-  if [[ $2 == tcp-reused ]]; then reused_loop "$1" "$3" "$4" & else new_loop "$1" "$2" "$3" "$4" & fi
+  case $2 in
+    tcp-reused) reused_loop "$1" "$3" "$4" tcp & ;;
+    udp-reused) reused_loop "$1" "$3" "$4" udp & ;;
+    *) new_loop "$1" "$2" "$3" "$4" & ;;
+  esac
   shift 4
 done
 while :; do now; echo "ncw h $NOW"; nap_until $(( NOW + 1000000 )); done

@@ -26,14 +26,18 @@ import java.util.concurrent.TimeUnit;
 /** Measures, per path, how long the pod network is down while something (an upgrade) happens to the cluster. */
 @Command(name = "watch", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure disruption in seconds per path while the cluster changes: start this BEFORE an upgrade.",
-                "Probe pods on the sampled node pairs measure, every --interval, pod → pod same node and across nodes",
-                "(ICMP, new TCP connection, UDP request/response, one long-lived TCP connection), pod → ClusterIP Service",
-                "(HTTP), pod → cluster DNS, and node → pod where host networking is admitted. Outages are printed as",
-                "they open and close. Stops at Ctrl-C, after --duration, or --settle after the wrapped COMMAND exits.",
-                "Writes reports/summary.json (disruption[]), reports/junit (one test per path and check),",
-                "reports/allure-results with a timeline chart per path, and reports/watch/*.png.",
-                "Exit 0: no outage longer than --max-outage; 1: a longer one, a path that never worked, or the",
-                "wrapped command failed; 2: could not run (bad arguments, no cluster, pods that cannot start)."},
+                "",
+                "Probe pods on the sampled node pairs measure, every --interval: pod → pod on the same node and across "
+                        + "nodes (ICMP, new TCP connection, UDP request/response, one long-lived TCP connection), pod → "
+                        + "ClusterIP Service (HTTP), pod → cluster DNS, and node → pod where host networking is admitted. "
+                        + "Outages are printed as they open and close. The watch stops at Ctrl-C, after --duration, or "
+                        + "--settle after the wrapped COMMAND exits.",
+                "",
+                "Writes reports/summary.json (disruption[]), reports/junit (one test per path and check), "
+                        + "reports/allure-results with a timeline chart per path, and reports/watch/*.png.",
+                "",
+                "Exit 0: no outage longer than --max-outage; 1: a longer one, a path that never worked, or the wrapped "
+                        + "command failed; 2: could not run (bad arguments, no cluster, pods that cannot start)."},
         footer = {"", "Examples:",
                 "  netconform watch --duration 10m",
                 "  netconform watch --max-outage 2s -- ./upgrade-cni.sh v3.28.1",
@@ -150,9 +154,6 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (interval.toMillis() < 50) {
-            throw new IllegalArgumentException("--interval must be at least 50ms, got " + interval.toMillis() + "ms");
-        }
         if (sampleTimeout.toMillis() % 1000 != 0 || sampleTimeout.toSeconds() < 1) {
             throw new IllegalArgumentException("--sample-timeout must be whole seconds (ping and dig take no less), got "
                     + sampleTimeout.toMillis() + "ms");

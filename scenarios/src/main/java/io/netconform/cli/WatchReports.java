@@ -90,7 +90,7 @@ final class WatchReports {
         String tool = switch (p.target().check()) {
             case ICMP -> "ping -c 5 -W 1 " + host;
             case TCP, TCP_REUSED -> "socat -T 1 /dev/null TCP:" + host + ":" + port + ",connect-timeout=1";
-            case UDP -> "sh -c 'echo ncw | socat -T 1 - UDP:" + host + ":" + port + "'";
+            case UDP, UDP_REUSED -> "sh -c 'echo ncw | socat -T 1 - UDP:" + host + ":" + port + "'";
             case HTTP -> "curl -sS -m 1 -o /dev/null -w '%{http_code}' http://" + host + ":" + port + "/";
             case DNS -> "dig +search +tries=1 +time=1 " + host + " A";
         };
