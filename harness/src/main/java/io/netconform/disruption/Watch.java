@@ -228,12 +228,24 @@ public final class Watch {
         thread.start();
     }
 
-    private void opened(Outage o) {
+    private int outages;
+    private final java.util.Set<String> down = new java.util.LinkedHashSet<>();
+
+    /** e.g. {@code 3 outages so far; down now: pod n1 → pod n2 (cross node) · TCP connect} — for a status line. */
+    public synchronized String status() {
+        return outages + (outages == 1 ? " outage" : " outages") + " so far"
+                + (down.isEmpty() ? "; every path is up" : "; down now: " + String.join(", ", down));
+    }
+
+    private synchronized void opened(Outage o) {
+        outages++;
+        down.add(o.target().name());
         console.accept(String.format("%s ▼ DOWN %s: %s%s", clock(o.start()), o.target().name(), o.failure(),
                 o.detail().isBlank() ? "" : " (" + o.detail() + ")"));
     }
 
-    private void closed(Outage o) {
+    private synchronized void closed(Outage o) {
+        down.remove(o.target().name());
         console.accept(String.format("%s ▲ UP   %s after %.1f s (%d failed samples)", clock(o.end()),
                 o.target().name(), o.seconds(), o.failedSamples()));
     }

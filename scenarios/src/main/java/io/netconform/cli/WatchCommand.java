@@ -97,6 +97,7 @@ final class WatchCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     private final CountDownLatch interrupted = new CountDownLatch(1);
+    private Watch watch;
 
     @Override
     public Integer call() {
@@ -144,7 +145,7 @@ final class WatchCommand implements Callable<Integer> {
                         watch.targets().size(), interval.toMillis(), watch.namespace(),
                         command.isEmpty() ? (duration == null ? " until Ctrl-C" : " for " + duration.toSeconds() + " s")
                                 : "; starting: " + String.join(" ", command)));
-                commandExit = measure(out);
+                commandExit = measure(out, watch);
             } finally {
                 restoreCtrlC(previous);
             }
@@ -170,7 +171,8 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     /** Waits for the end of the watch; returns the wrapped command's exit code (null without one, or interrupted). */
-    private Integer measure(PrintWriter out) {
+    private Integer measure(PrintWriter out, Watch watch) {
+        this.watch = watch;
         if (command.isEmpty()) {
             awaitStop(duration == null ? null : Instant.now().plus(duration), out);
             return null;
@@ -212,6 +214,7 @@ final class WatchCommand implements Callable<Integer> {
                 if (interrupted.await(Math.max(1, waitMs), TimeUnit.MILLISECONDS)) {
                     return;
                 }
+                say(out, "watching: " + watch.status());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
