@@ -31,7 +31,7 @@ probe_udp() {
   [[ $reply == ncw ]] && echo "echo ok" || { echo "no echo: ${reply:-nothing within ${T}s}"; return 1; }
 }
 probe_http() { curl -sS -o /dev/null -m "$T" -w 'http %{http_code}' "http://$1:$2/" 2>&1; }
-probe_dns() { dig +tries=1 +time="$T" +noall +comments +answer "$1" A 2>&1; }
+probe_dns() { dig +search +tries=1 +time="$T" +noall +comments +answer "$1" A 2>&1; }
 
 sample() {  # ID CHECK HOST PORT SEQ; the start is taken here, after the fork, as close to the probe as bash gets
   local out rc start
