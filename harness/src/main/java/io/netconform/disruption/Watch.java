@@ -44,8 +44,10 @@ public final class Watch {
      * @param interval       time between two samples of one target
      * @param timeoutSeconds how long one sample waits for an answer (whole seconds: ping and dig take no less)
      * @param hostNetwork    also probe node → pod from a host-network pod
+     * @param rawOutput      where each prober pod's output is kept as it came ({@code <pod>.log}), as evidence; or null
      */
-    public record Settings(Duration interval, int timeoutSeconds, boolean hostNetwork, Duration podReadyTimeout) {
+    public record Settings(Duration interval, int timeoutSeconds, boolean hostNetwork, Duration podReadyTimeout,
+                           java.nio.file.Path rawOutput) {
         public Settings {
             Objects.requireNonNull(interval, "interval");
             if (interval.toMillis() < 50) {
@@ -215,10 +217,18 @@ public final class Watch {
     private void follow(KubernetesClient client, String pod, List<Target> targets) {
         ProberFeed feed = new ProberFeed(targets, this::opened, this::closed);
         feeds.add(feed);
+        java.io.Writer raw = rawWriter(pod);
         LogFollower[] follower = new LogFollower[1];
         follower[0] = new LogFollower(client, namespace, pod, line -> {
             synchronized (this) {
                 feed.accept(line).ifPresent(follower[0]::seen);
+                if (raw != null) {
+                    try {
+                        raw.write(line + "\n");
+                    } catch (IOException e) {
+                        note("cannot keep the raw output of " + pod + ": " + e.getMessage());
+                    }
+                }
             }
         }, this::note);
         followers.add(follower[0]);
@@ -282,11 +292,36 @@ public final class Watch {
             }
         }
         synchronized (this) {
+            for (java.io.Writer w : raws) {
+                try {
+                    w.close();
+                } catch (IOException e) {
+                    note("cannot close a raw output file: " + e.getMessage());
+                }
+            }
             List<PathDisruption> paths = feeds.stream().flatMap(f -> f.finish().stream()).toList();
             int resumed = followers.stream().mapToInt(LogFollower::resumed).sum();
             int unparsed = feeds.stream().mapToInt(ProberFeed::unparsed).sum();
             return new WatchResult(started, Instant.now(), settings.interval(), paths, List.copyOf(notices), resumed,
                     unparsed);
+        }
+    }
+
+    private final List<java.io.Writer> raws = new ArrayList<>();
+
+    private java.io.Writer rawWriter(String pod) {
+        if (settings.rawOutput() == null) {
+            return null;
+        }
+        try {
+            java.nio.file.Files.createDirectories(settings.rawOutput());
+            java.io.Writer w = java.nio.file.Files.newBufferedWriter(settings.rawOutput().resolve(pod + ".log"),
+                    StandardCharsets.UTF_8);
+            raws.add(w);
+            return w;
+        } catch (IOException e) {
+            note("cannot keep the raw output of " + pod + ": " + e.getMessage());
+            return null;
         }
     }
 

@@ -110,7 +110,8 @@ final class WatchCommand implements Callable<Integer> {
             config = new RunConfig(cluster.kubeconfig, cluster.context, cluster.embedded, images.imageRegistry,
                     images.overrides(), images.pullSecrets, null, null, podReadyTimeout, namespaceTtl, maxNodePairs,
                     null, null, false, null, reports, null);
-            settings = new Watch.Settings(interval, (int) sampleTimeout.toSeconds(), !noHostNetwork, podReadyTimeout);
+            settings = new Watch.Settings(interval, (int) sampleTimeout.toSeconds(), !noHostNetwork, podReadyTimeout,
+                    reports.resolve("watch").resolve("prober-output"));
         } catch (IllegalArgumentException e) {
             err.println("netconform watch: " + e.getMessage());
             return 2;
