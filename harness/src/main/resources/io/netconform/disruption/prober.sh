@@ -44,13 +44,22 @@ sample() {  # ID CHECK HOST PORT SEQ; the start is taken here, after the fork, a
 # a new connection (or ICMP echo, UDP exchange, lookup) per due time; a probe that overruns the interval runs
 # beside the next one, so a 1 s timeout never stretches the 200 ms grid. Due times the pod could not keep
 # (CPU starvation) are skipped, not faked: the harness reports them as "not sampled", never as an outage.
+# At most MAX_IN_FLIGHT samples of one target run at once (a timeout's worth, plus two): on a starved node more
+# would only pile up processes and starve it further, so a due time that finds them all busy is skipped as well.
+MAX_IN_FLIGHT=$(( T * 1000000 / I + 2 ))
 new_loop() {  # ID CHECK HOST PORT
-  local seq=0
+  local seq=0 pids=() alive p
   while :; do
     nap_until $(( T0 + seq * I ))
     now
     if (( NOW - (T0 + seq * I) > I )); then seq=$(( (NOW - T0) / I + 1 )); continue; fi
-    sample "$1" "$2" "$3" "$4" "$seq" &
+    alive=()
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive+=("$p"); done
+    pids=("${alive[@]}")
+    if (( ${#pids[@]} < MAX_IN_FLIGHT )); then
+      sample "$1" "$2" "$3" "$4" "$seq" &
+      pids+=($!)
+    fi
     seq=$(( seq + 1 ))
   done
 }
