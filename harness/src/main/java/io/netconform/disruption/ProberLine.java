@@ -64,7 +64,8 @@ sealed interface ProberLine {
             return latencyUs > timeoutSeconds * 1_000_000L ? Optional.of(Failure.STALL) : Optional.empty();
         }
         if (check == Check.DNS) {
-            if (d.contains("status: noerror") && d.matches(".*\\bin\\s+a\\s+\\d.*")) {
+            // the header's answer count, not the answer section: dig's warnings may push that past the cut line
+            if (d.contains("status: noerror") && d.matches(".*answer: [1-9].*")) {
                 return Optional.empty();
             }
             if (d.contains("timed out") || d.contains("no servers could be reached")) {

@@ -225,6 +225,8 @@ public final class Watch {
                 if (raw != null) {
                     try {
                         raw.write(line + "\n");
+                        // a killed watch still leaves its evidence
+                        raw.flush();
                     } catch (IOException e) {
                         note("cannot keep the raw output of " + pod + ": " + e.getMessage());
                     }
