@@ -3,7 +3,7 @@ MVN ?= mvn -B
 JAR := scenarios/target/netconform.jar
 ARGS ?=
 
-.PHONY: conformance test jar e2e e2e-lab soak-lab sweep-faults-lab report bench bench-harness deps clean help
+.PHONY: conformance test jar e2e e2e-lab soak-lab sweep-faults-lab watch-lab report bench bench-harness deps clean help
 
 help:
 	@echo "make conformance  run the suites against your kubeconfig (or embedded K3s with Docker); ARGS='--include-tags dns'"
@@ -12,6 +12,7 @@ help:
 	@echo "make e2e-lab      the suites end to end on ../shared/lab (root; brings the lab up and always down)"
 	@echo "make soak-lab     five full runs on the lab, one beside a second run: no false failure, no leftover (root)"
 	@echo "make sweep-faults-lab  netconform sweep against each fault mode of the lab's enforcer (running lab, root; not CI)"
+	@echo "make watch-lab    on a RUNNING lab (root): inject outages of known length, measure them with watch, 5 min quiet first"
 	@echo "make report       reports/allure-results -> one self-contained HTML file in reports/allure-report"
 	@echo "make bench        CNI benchmarks against your cluster; make bench-harness: the harness's own benchmarks"
 	@echo "make deps         install the Debian packages the probe-lab tests and the report check use (root)"
@@ -39,6 +40,13 @@ e2e-lab:
 
 sweep-faults-lab: $(JAR)
 	bash scripts/sweep-faults.sh
+
+# Not in CI (e2e-lab runs the short form): a QUIET_S-second quiet watch, then the injections; the lab stays up.
+watch-lab: $(JAR)
+	$(MVN) test -pl scenarios -am -Dgroups=lab -DexcludedGroups= -Dtest=LabWatchTest -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dnetconform.lab.kubeconfig=$${K8SLAB_HOME:-$$HOME/.cache/k8slab}/kubeconfig -Dnetconform.jar=$(CURDIR)/$(JAR) \
+	  -Dnetconform.watch.inject=$(CURDIR)/scripts/watch-lab-inject.sh -Dnetconform.watch.quiet=$${QUIET_S:-300}
+	@cat scenarios/target/e2e-lab/watch/measured.txt
 
 report:
 	bash scripts/report.sh

@@ -15,7 +15,7 @@ mvn -B -q package -DskipTests
 lab_tests() {
   mvn -B test -pl scenarios -am -Dgroups=lab -DexcludedGroups= -Dtest="$1" -Dsurefire.failIfNoSpecifiedTests=false \
     -Dnetconform.lab.kubeconfig="$K8SLAB_HOME/kubeconfig" -Dnetconform.lab.dir="$LAB_DIR" \
-    -Dnetconform.jar="$PWD/scenarios/target/netconform.jar"
+    -Dnetconform.jar="$PWD/scenarios/target/netconform.jar" -Dnetconform.watch.inject="$PWD/scripts/watch-lab-inject.sh"
 }
 # World 1: the lab as it is: NetworkPolicy accepted, not enforced (its last test leaves it without DNS)
 status=0
@@ -26,6 +26,8 @@ echo "== lab restarted with NetworkPolicy and ClusterNetworkPolicy enforcement (
 bash "$LAB_DIR/down.sh"
 K8SLAB_NETPOL=1 K8SLAB_CNP=1 bash "$LAB_DIR/up.sh"
 lab_tests "${WORLD2_TESTS:-LabEnforcingTest,LeastPrivilegeLabTest,ServicesLabTest,ClusterPolicyLabTest}" || status=$?
+# last, on its own: it injects outages of known length (a route, DNS, kube-proxy) and measures them with watch
+lab_tests "${WATCH_TESTS:-LabWatchTest}" || status=$?
 # The report people open: the strict run's Allure results as one HTML file, rendered in headless Chromium.
 strict=scenarios/target/e2e-lab/strict
 if [ -d "$strict/allure-results" ]; then

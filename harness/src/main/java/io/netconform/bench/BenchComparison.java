@@ -173,6 +173,7 @@ public final class BenchComparison {
             }
         }
         addClusterWide(rows, results, Metric.POLICY_ENFORCEMENT, BenchResult::policyEnforcementLatencyMs);
+        addClusterWide(rows, results, Metric.POLICY_REVOCATION, BenchResult::policyRevocationLatencyMs);
         addClusterWide(rows, results, Metric.POD_NETWORK_READY, BenchResult::podStartToNetworkReadyMs);
         return rows;
     }
@@ -344,6 +345,9 @@ public final class BenchComparison {
         rows.add(summaryLine("SCTP support", BenchComparison::sctp));
         rows.add(summaryLine("path MTU found", BenchComparison::mtu));
         rows.add(summaryLine("policy enforcement (convergence)", BenchComparison::convergence));
+        rows.add(summaryLine("open flows after a deny", s -> s.path("cni").path("established-flows.deny-applied").asText("—")));
+        rows.add(summaryLine("open flows after an allow is removed",
+                s -> s.path("cni").path("established-flows.allow-removed").asText("—")));
         rows.addAll(checks.values());
         return new Table("Behaviour (conformance summaries)",
                 List.of("Status of each conformance check per run; a FAILED policy check means the CNI did not enforce that policy."),

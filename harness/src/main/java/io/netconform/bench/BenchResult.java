@@ -25,10 +25,13 @@ import java.util.TreeMap;
  * @param policyEnforcementLatencyMs  time from applying a NetworkPolicy to it taking effect; measured by the policy suites, null if not
  * @param podStartToNetworkReadyMs    time from pod creation to its first successful probe; measured by the cluster package, null if not
  * @param missing                     rows that were not measured, each with the reason (e.g. cross-node on a single-node cluster)
+ * @param policyRevocationLatencyMs   new connections blocked by a deny → a TCP connection open before it stops; null when
+ *                                    open connections survive the deny (then {@code missing} says so) or not measured
  */
 public record BenchResult(String schema, ClusterFacts cluster, Map<String, String> cni, Instant timestamp,
                           BenchSettings settings, List<PathResult> paths, List<HostRatio> hostNetworkRatios,
-                          Stats policyEnforcementLatencyMs, Stats podStartToNetworkReadyMs, List<Missing> missing) {
+                          Stats policyEnforcementLatencyMs, Stats podStartToNetworkReadyMs, List<Missing> missing,
+                          Stats policyRevocationLatencyMs) {
 
     public static final String SCHEMA = "netconform.bench/v1";
     static final String SCHEMA_FAMILY = "netconform.bench/";

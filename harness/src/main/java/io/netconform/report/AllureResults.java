@@ -85,6 +85,40 @@ public final class AllureResults {
     }
 
     /**
+     * Writes one test result that did not come from JUnit (e.g. one watched path of {@code netconform watch})
+     * through the lifecycle {@link #prepare} set, with PNG attachments. Names and messages are redacted.
+     *
+     * @param passed  passed or failed; {@code message} says why it failed (or, when passed, what was seen)
+     */
+    public static void writeTest(String suite, String name, boolean passed, String message, long startMs, long stopMs,
+                                 Map<String, Path> pngAttachments) {
+        AllureLifecycle lifecycle = Allure.getLifecycle();
+        String uuid = java.util.UUID.randomUUID().toString();
+        String fullName = suite + "." + name;
+        io.qameta.allure.model.TestResult result = new io.qameta.allure.model.TestResult()
+                .setUuid(uuid)
+                .setName(Redactor.redact(name))
+                .setFullName(Redactor.redact(fullName))
+                .setHistoryId(Integer.toHexString(fullName.hashCode()))
+                .setStatus(passed ? io.qameta.allure.model.Status.PASSED : io.qameta.allure.model.Status.FAILED)
+                .setStatusDetails(new io.qameta.allure.model.StatusDetails().setMessage(Redactor.redact(message)))
+                .setLabels(List.of(new io.qameta.allure.model.Label().setName("suite").setValue(suite)));
+        lifecycle.scheduleTestCase(result);
+        lifecycle.startTestCase(uuid);
+        lifecycle.updateTestCase(uuid, r -> r.setStart(startMs));
+        pngAttachments.forEach((title, png) -> {
+            try (java.io.InputStream in = Files.newInputStream(png)) {
+                lifecycle.addAttachment(Redactor.redact(title), "image/png", "png", in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot attach " + png, e);
+            }
+        });
+        lifecycle.stopTestCase(uuid);
+        lifecycle.updateTestCase(uuid, r -> r.setStop(stopMs));
+        lifecycle.writeTestCase(uuid);
+    }
+
+    /**
      * Writes {@code executor.json} (the "Executors" widget, and the build order Allure's trends use)
      * when {@code env} shows a CI system: GitHub Actions, GitLab CI, Jenkins or a generic {@code CI=true}.
      */

@@ -31,7 +31,7 @@ public record Summary(
         List<Dns> dns,
         List<Latency> latency,
         JsonNode bench,
-        List<NodeChange> nodeEvidence) {
+        List<NodeChange> nodeEvidence, List<Disruption> disruption) {
 
     public static final String SCHEMA = "netconform.summary/v1";
 
@@ -43,6 +43,7 @@ public record Summary(
         dns = copy(dns);
         latency = copy(latency);
         nodeEvidence = copy(nodeEvidence);
+        disruption = copy(disruption);
     }
 
     public enum Status { PASSED, FAILED, BROKEN, SKIPPED }
@@ -139,6 +140,28 @@ public record Summary(
         public String id() {
             return node + " " + key + " during " + phase;
         }
+    }
+
+     * One watched path and check of {@code netconform watch}: how long it was down and how often.
+     * {@code connection} is {@code NEW} (a fresh connection or exchange per sample) or {@code REUSED} (one
+     * long-lived connection); {@code neverUp} says why a target never worked (null when it did).
+     */
+    public record Disruption(String path, String check, String connection, String target, String source,
+                             long intervalMs, long samples, long failedSamples, long notSampled, double lossPercent,
+                             int outages, double downtimeSeconds, double longestOutageSeconds,
+                             double maxOutageSeconds, boolean passed, String neverUp, List<Interval> intervals) {
+        public Disruption {
+            intervals = copy(intervals);
+        }
+
+        public String key() {
+            return path + " " + check;
+        }
+    }
+
+    /** One outage: start and end as the pod measured them, and what the first failed sample said. */
+    public record Interval(Instant start, Instant end, double seconds, String failure, String detail,
+                           int failedSamples, boolean ongoing) {
     }
 
     /** Reads a summary; a missing file, broken JSON or another schema version fails with a message naming it. */

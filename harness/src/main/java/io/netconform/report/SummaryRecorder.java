@@ -32,6 +32,7 @@ public final class SummaryRecorder {
     private final List<Summary.Latency> latency = new ArrayList<>();
     private JsonNode bench;
     private final List<Summary.NodeChange> nodeEvidence = new ArrayList<>();
+    private final List<Summary.Disruption> disruption = new ArrayList<>();
 
     public SummaryRecorder(String runId, String harnessVersion) {
         this(runId, harnessVersion, Clock.systemUTC());
@@ -108,12 +109,18 @@ public final class SummaryRecorder {
         return this;
     }
 
+    /** What one path went through during {@code netconform watch}. */
+    public synchronized SummaryRecorder disruption(Summary.Disruption result) {
+        disruption.add(result);
+        return this;
+    }
+
     /** A snapshot as of now. */
     public synchronized Summary summary() {
         Instant finishedAt = clock.instant();
         return new Summary(Summary.SCHEMA, runId, startedAt, finishedAt,
                 Duration.between(startedAt, finishedAt).toMillis(), harnessVersion, cluster, cni,
-                new ArrayList<>(checks.values()), reachability, mtu, dns, latency, bench, nodeEvidence);
+                new ArrayList<>(checks.values()), reachability, mtu, dns, latency, bench, nodeEvidence, disruption);
     }
 
     /** Writes the snapshot to {@code file} (normally {@code reports/summary.json}) and returns it. */

@@ -25,6 +25,7 @@ import java.io.PrintWriter;
                 "  netconform bench && netconform bench-compare reports/bench/*.json",
                 "  netconform sweep --cases 200 --seed 42          # generated policy cases against the oracle",
                 "  netconform gc --dry-run",
+                "  netconform watch -- ./upgrade-cni.sh              # disruption in seconds per path during an upgrade",
                 "",
                 "netconform COMMAND --help describes each command's options."},
         subcommands = {
@@ -35,6 +36,7 @@ import java.io.PrintWriter;
                 BenchCompareCommand.class,
                 GcCommand.class,
                 SweepCommand.class,
+                WatchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Netconform implements Runnable {
 
@@ -43,7 +45,7 @@ public final class Netconform implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, predict, compare, bench, bench-compare, sweep or gc");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, predict, compare, bench, bench-compare, sweep, watch or gc");
     }
 
     public static void main(String[] args) {

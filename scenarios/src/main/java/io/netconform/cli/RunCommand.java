@@ -39,7 +39,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** Tags a user can select; the suites carry exactly these. */
     static final Set<String> TAGS = Set.of("connectivity", "mtu", "dns", "policy", "clusterpolicy", "bench", "dualstack",
-            "multus", "services", "hostnetwork");
+            "multus", "services", "hostnetwork", "policy-established");
     static final List<String> DEFAULT_EXCLUDED = List.of("bench");
 
     @Mixin
@@ -47,12 +47,17 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--include-tags", split = ",", paramLabel = "TAG",
             description = "Run only checks with these tags: connectivity, mtu, dns, policy, clusterpolicy, services, "
-                    + "hostnetwork, dualstack, multus, bench.")
+                    + "hostnetwork, dualstack, multus, bench, policy-established.")
     List<String> includeTags = new ArrayList<>();
 
     @Option(names = "--exclude-tags", split = ",", paramLabel = "TAG",
             description = "Skip checks with these tags (default: bench; use `netconform bench` for benchmarks).")
     List<String> excludeTags;
+
+    @Option(names = "--require-revocation",
+            description = "Fail the policy-established cases when a TCP or UDP flow that was open survives a deny "
+                    + "(by default that is reported as a fact about the CNI, not a failure).")
+    boolean requireRevocation;
 
     @Option(names = "--baseline", paramLabel = "SUMMARY.json",
             description = "Compare this run with an earlier summary.json and exit 1 on a regression.")
@@ -76,6 +81,8 @@ final class RunCommand implements Callable<Integer> {
             err.println("netconform run: " + e.getMessage());
             return 2;
         }
+        // the suites run in this JVM and read it from there, as -Dnetconform.require-revocation=true from Maven
+        System.setProperty(io.netconform.junit.EstablishedFlows.REQUIRE, Boolean.toString(requireRevocation));
         RunReports reportsOut;
         try {
             reportsOut = RunReports.prepare(config.reportsDir());

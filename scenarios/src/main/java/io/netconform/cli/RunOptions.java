@@ -1,6 +1,5 @@
 package io.netconform.cli;
 
-import io.netconform.cluster.Images;
 import io.netconform.junit.RunConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
@@ -9,10 +8,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /** The options of a run against a cluster, shared by {@code run} and {@code bench}. */
 final class RunOptions {
@@ -20,25 +15,8 @@ final class RunOptions {
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
 
-    @Option(names = "--image-registry", paramLabel = "PREFIX",
-            description = "Registry mirror prefix for every test image, e.g. registry.local:5000/mirror.")
-    String imageRegistry;
-
-    @Option(names = "--netshoot-image", paramLabel = "IMAGE", description = "Client/server image (default ${DEFAULT-VALUE}).",
-            defaultValue = Images.NETSHOOT)
-    String netshootImage;
-
-    @Option(names = "--nginx-image", paramLabel = "IMAGE", description = "HTTP server image (default ${DEFAULT-VALUE}).",
-            defaultValue = Images.NGINX)
-    String nginxImage;
-
-    @Option(names = "--busybox-image", paramLabel = "IMAGE", description = "Minimal client image (default ${DEFAULT-VALUE}).",
-            defaultValue = Images.BUSYBOX)
-    String busyboxImage;
-
-    @Option(names = "--image-pull-secret", split = ",", paramLabel = "NAME",
-            description = "imagePullSecrets for the test pods (the secret must exist in each test namespace's scope; see README).")
-    List<String> pullSecrets = new ArrayList<>();
+    @Mixin
+    ImageOptions images = new ImageOptions();
 
     @Option(names = "--probe-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2s",
             description = "How long one probe waits for an answer before calling it a drop (default ${DEFAULT-VALUE}).")
@@ -87,18 +65,8 @@ final class RunOptions {
     Path reports;
 
     RunConfig config() {
-        Map<String, String> images = new LinkedHashMap<>();
-        // only overrides that differ from the pinned defaults, so --image-registry still applies to the rest
-        if (!netshootImage.equals(Images.NETSHOOT)) {
-            images.put("netshoot", netshootImage);
-        }
-        if (!nginxImage.equals(Images.NGINX)) {
-            images.put("nginx", nginxImage);
-        }
-        if (!busyboxImage.equals(Images.BUSYBOX)) {
-            images.put("busybox", busyboxImage);
-        }
-        return new RunConfig(cluster.kubeconfig, cluster.context, cluster.embedded, imageRegistry, images, pullSecrets,
+        return new RunConfig(cluster.kubeconfig, cluster.context, cluster.embedded, images.imageRegistry,
+                images.overrides(), images.pullSecrets,
                 probeTimeout, convergeTimeout, podReadyTimeout, namespaceTtl, maxNodePairs, cni,
                 expectMtu, requirePolicy, externalDnsName, reports, null);
     }

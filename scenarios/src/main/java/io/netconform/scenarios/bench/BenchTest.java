@@ -94,14 +94,18 @@ class BenchTest {
                 scenario, ns, last.to(), client, repeats));
         List<BenchResult.Missing> missing = new ArrayList<>(measured.missing());
         Stats enforcement = null;
+        Stats revocation = null;
         EnforcementCheck.Decision policy = run.policyEnforcement().decide();
         if (policy.enforced()) {
             enforcement = Report.step("policy enforcement latency", () -> Latencies.policyEnforcement(scenario, repeats));
+            revocation = Report.step("open-connection revocation latency", () -> Latencies.policyRevocation(scenario,
+                    Math.min(repeats, 3), missing));
         } else {
             missing.add(new BenchResult.Missing("policy enforcement latency", policy.reason()));
         }
         BenchResult result = new BenchResult(measured.schema(), measured.cluster(), measured.cni(), measured.timestamp(),
-                measured.settings(), measured.paths(), measured.hostNetworkRatios(), enforcement, networkReady, missing);
+                measured.settings(), measured.paths(), measured.hostNetworkRatios(), enforcement, networkReady, missing,
+                revocation);
         Path file = result.write(run.config().reportsDir().resolve("bench"));
         String table = BenchTable.render(result);
         run.say(table + "\nbench results: " + file);

@@ -3,10 +3,13 @@ package io.netconform.scenarios.bench;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.netconform.bench.BenchResult;
 import io.netconform.bench.Stats;
+import io.netconform.disruption.Revocation;
 import io.netconform.cluster.PodReadiness;
 import io.netconform.cluster.TestPods;
 import io.netconform.exec.PodRef;
+import io.netconform.junit.EstablishedFlows;
 import io.netconform.junit.Scenario;
 import io.netconform.policy.Port;
 import io.netconform.policy.Topology;
@@ -17,6 +20,7 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,6 +35,7 @@ final class Latencies {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
     private static final Port PORT = Port.tcp(8080);
+    private static final Port UDP_PORT = Port.udp(8081);
 
     private Latencies() {
     }
@@ -72,6 +77,32 @@ final class Latencies {
                     "traffic flowing again after the deny was removed");
         }
         return Stats.of(samples);
+    }
+
+    /**
+     * A deny applied while a TCP connection and a UDP flow are open, {@code rounds} times: from new TCP connections
+     * being blocked to the open TCP connection stopping, both on the client pod's clock. When the open connection
+     * survives (conntrack-first datapaths) there is no latency to report: {@code missing} says so and null returns.
+     */
+    static Stats policyRevocation(Scenario scenario, int rounds, List<BenchResult.Missing> missing) {
+        scenario.deploy(Topology.of("revoke/server", "revoke/client").serving(PORT, UDP_PORT));
+        NetworkPolicy deny = new NetworkPolicyBuilder().withNewMetadata().withName("deny-all-ingress")
+                .withNamespace("revoke").endMetadata()
+                .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress").endSpec().build();
+        List<Double> samples = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            EstablishedFlows flows = EstablishedFlows.open(scenario, "revoke/client", "revoke/server", PORT, UDP_PORT);
+            scenario.apply(deny);
+            Revocation tcp = flows.judge("deny applied").get(0);
+            scenario.remove("revoke/deny-all-ingress");
+            if (tcp.survived()) {
+                missing.add(new BenchResult.Missing("open-connection revocation latency", "a TCP connection opened before "
+                        + "a deny survives it on this CNI (conntrack keeps established flows): nothing to time"));
+                return null;
+            }
+            samples.add((double) tcp.latency().toMillis());
+        }
+        return Stats.of(samples.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /**

@@ -1,0 +1,40 @@
+package io.netconform.disruption;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What one target went through during a watch.
+ *
+ * @param samples    samples judged after the target first worked
+ * @param failed     of those, how many failed
+ * @param notSampled due times the prober could not keep (CPU starvation), neither up nor down
+ * @param warmup     failed samples before the target first worked (left out of everything else)
+ * @param neverUp    why the target never worked, or null
+ */
+public record PathDisruption(Target target, long samples, long failed, long notSampled, int warmup,
+                             Instant from, Instant to, List<Outage> outages, String neverUp) {
+
+    public double lossPercent() {
+        return samples == 0 ? 0 : 100.0 * failed / samples;
+    }
+
+    public double downtimeSeconds() {
+        return outages.stream().mapToDouble(Outage::seconds).sum();
+    }
+
+    public double longestOutageSeconds() {
+        return outages.stream().mapToDouble(Outage::seconds).max().orElse(0);
+    }
+
+    /** Measured time, first sample to the end of the last. */
+    public Duration measured() {
+        return from == null || to == null ? Duration.ZERO : Duration.between(from, to);
+    }
+
+    /** Passed when it worked at all and no outage was longer than {@code maxOutage}. */
+    public boolean passed(Duration maxOutage) {
+        return neverUp == null && longestOutageSeconds() <= maxOutage.toNanos() / 1e9;
+    }
+}
