@@ -1,6 +1,7 @@
 package io.netconform.cli;
 
 import io.netconform.cluster.Images;
+import io.netconform.cni.Cnis;
 import io.netconform.junit.RunConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
@@ -56,8 +57,8 @@ final class RunOptions {
             description = "Cross-node pairs sampled on large clusters; every node is still covered (default ${DEFAULT-VALUE}).")
     int maxNodePairs;
 
-    @Option(names = "--cni", paramLabel = "NAME",
-            description = "Override CNI detection: canal, calico, cilium, flannel, k3s-flannel.")
+    @Option(names = "--cni", paramLabel = "NAME", completionCandidates = Cnis.KnownNames.class,
+            description = "Override CNI detection: ${COMPLETION-CANDIDATES}.")
     String cni;
 
     @Option(names = "--expect-mtu", paramLabel = "BYTES",
