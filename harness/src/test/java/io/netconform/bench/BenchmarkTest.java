@@ -1,5 +1,6 @@
 package io.netconform.bench;
 
+import io.netconform.probe.Fixture;
 import io.netconform.exec.ExecResult;
 import io.netconform.exec.PodRef;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,8 @@ import static org.assertj.core.api.Assertions.within;
 
 class BenchmarkTest {
 
-    static final String TCP_JSON = ProbeFixture.load("40-iperf3-json.txt").output();
-    static final String REFUSED_JSON = ProbeFixture.load("41-iperf3-refused.txt").output();
+    static final String TCP_JSON = Fixture.load("40-iperf3-json.txt").output();
+    static final String REFUSED_JSON = Fixture.load("41-iperf3-refused.txt").output();
     // the numbers of fixture 43 in the shape `iperf3 -u -J` prints them
     static final String UDP_JSON = """
             {"start": {"test_start": {"protocol": "UDP", "num_streams": 1}}, "intervals": [],
@@ -35,7 +36,7 @@ class BenchmarkTest {
 
     static FakeExecutor healthy() {
         return new FakeExecutor()
-                .on("ping -c 3", FakeExecutor.ok(ProbeFixture.load("01-ping-c3-pod-to-pod.txt").output()))
+                .on("ping -c 3", FakeExecutor.ok(Fixture.load("01-ping-c3-pod-to-pod.txt").output()))
                 .on("curl", FakeExecutor.ok(CURL))
                 .on("-u -b 100M", FakeExecutor.ok(UDP_JSON))
                 .on("iperf3 -c", FakeExecutor.ok(TCP_JSON));
@@ -71,7 +72,7 @@ class BenchmarkTest {
     @Test
     void refusedIperf3IsAFailedMeasurementNotZeroThroughput() {
         FakeExecutor executor = new FakeExecutor()
-                .on("ping", FakeExecutor.ok(ProbeFixture.load("01-ping-c3-pod-to-pod.txt").output()))
+                .on("ping", FakeExecutor.ok(Fixture.load("01-ping-c3-pod-to-pod.txt").output()))
                 .on("curl", FakeExecutor.ok(CURL))
                 .on("iperf3", FakeExecutor.ok(REFUSED_JSON));
         PathResult result = new Benchmark(executor, SETTINGS)
@@ -89,7 +90,7 @@ class BenchmarkTest {
     @Test
     void iperf3MissingFromTheImageNamesTheImageAndIsNotRetried() {
         FakeExecutor executor = new FakeExecutor()
-                .on("ping", FakeExecutor.ok(ProbeFixture.load("01-ping-c3-pod-to-pod.txt").output()))
+                .on("ping", FakeExecutor.ok(Fixture.load("01-ping-c3-pod-to-pod.txt").output()))
                 .on("curl", FakeExecutor.ok(CURL))
                 .on("iperf3", FakeExecutor.exit(127, "", "sh: iperf3: not found\n"));
         PathResult result = new Benchmark(executor, SETTINGS)
@@ -164,7 +165,7 @@ class BenchmarkTest {
 
         FakeExecutor slowPodNet = new FakeExecutor()
                 .on("client", "iperf3 -c 10.42.1.5 -J", FakeExecutor.ok(slower))
-                .on("ping", FakeExecutor.ok(ProbeFixture.load("01-ping-c3-pod-to-pod.txt").output()))
+                .on("ping", FakeExecutor.ok(Fixture.load("01-ping-c3-pod-to-pod.txt").output()))
                 .on("curl", FakeExecutor.ok(CURL))
                 .on("-u", FakeExecutor.ok(UDP_JSON))
                 .on("iperf3", FakeExecutor.ok(TCP_JSON));

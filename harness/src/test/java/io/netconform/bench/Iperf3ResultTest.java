@@ -1,5 +1,6 @@
 package io.netconform.bench;
 
+import io.netconform.probe.Fixture;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,7 +11,7 @@ class Iperf3ResultTest {
 
     @Test
     void tcpJsonGivesSentAndReceivedThroughput() {
-        Iperf3Result r = Iperf3Result.parse(ProbeFixture.load("40-iperf3-json.txt").output());
+        Iperf3Result r = Iperf3Result.parse(Fixture.load("40-iperf3-json.txt").output());
         assertThat(r.ok()).isTrue();
         assertThat(r.protocol()).isEqualTo("TCP");
         assertThat(r.numStreams()).isEqualTo(1);
@@ -24,7 +25,7 @@ class Iperf3ResultTest {
 
     @Test
     void refusedJsonWithExitZeroIsAFailureNotZeroThroughput() {
-        ProbeFixture fixture = ProbeFixture.load("41-iperf3-refused.txt");
+        Fixture fixture = Fixture.load("41-iperf3-refused.txt");
         assertThat(fixture.exitCode()).isZero();
         Iperf3Result r = Iperf3Result.parse(fixture.output());
         assertThat(r.ok()).isFalse();
@@ -35,7 +36,7 @@ class Iperf3ResultTest {
 
     @Test
     void plainTextErrorIsUnderstood() {
-        Iperf3Result r = Iperf3Result.parse(ProbeFixture.load("42-iperf3-refused-plain.txt").output());
+        Iperf3Result r = Iperf3Result.parse(Fixture.load("42-iperf3-refused-plain.txt").output());
         assertThat(r.ok()).isFalse();
         assertThat(r.error()).isEqualTo("unable to connect to server: Connection refused");
     }
@@ -43,7 +44,7 @@ class Iperf3ResultTest {
     @Test
     void udpSummaryFromTheFixtureNumbers() {
         // 43 shows end.sum of a real `iperf3 -u -J` run as a python dict; this is that run's JSON shape
-        String summary = ProbeFixture.load("43-iperf3-udp-json-summary.txt").output().strip();
+        String summary = Fixture.load("43-iperf3-udp-json-summary.txt").output().strip();
         assertThat(summary).contains("'bits_per_second': 99952752.00803967", "'lost_packets': 35");
         String sum = summary.replace('\'', '"');
         String json = """

@@ -51,7 +51,7 @@ class NetshootServerLocalTest {
 
     @Test
     void answersTcpAndUdpOnIpv4AndIpv6Loopback() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/socat")), "socat is not installed here");
+        HostTools.assumeOnPath("socat", "nc", "ip", "setsid");
         ExecResult lo6 = new LocalExecutor(null).exec(POD, List.of("ip", "-6", "addr", "show", "lo"), TIMEOUT);
         assumeTrue(lo6.completed() && lo6.stdout().contains("::1/128"),
                 "no IPv6 on lo here (`ip -6 addr show lo` printed: " + lo6.output().strip() + ")");
@@ -76,7 +76,7 @@ class NetshootServerLocalTest {
      */
     @Test
     void aFailedIpv6ListenerIsToleratedOnlyWithoutIpv6() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/socat")), "socat is not installed here");
+        HostTools.assumeOnPath("socat", "ip", "ss", "unshare", "setsid");
         assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"),
                 "unshare -n needs root to make a network namespace");
         int port = freePort();
