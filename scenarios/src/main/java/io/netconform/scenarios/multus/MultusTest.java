@@ -10,7 +10,9 @@ import io.netconform.cluster.PodReadiness;
 import io.netconform.cluster.TestPods;
 import io.netconform.exec.ExecResult;
 import io.netconform.exec.PodRef;
+import io.netconform.junit.Capability;
 import io.netconform.junit.ConformanceSuite;
+import io.netconform.junit.Requires;
 import io.netconform.junit.Run;
 import io.netconform.junit.Scenario;
 import io.netconform.probe.LinkMtu;
@@ -24,7 +26,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.TestAbortedException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,6 @@ import java.util.OptionalInt;
 @DisplayName("multus")
 class MultusTest {
 
-    static final String NOT_INSTALLED = "Multus is not installed (no kube-multus-ds / rke2-multus DaemonSet)";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What one pod shows of its secondary interface. */
@@ -55,11 +55,9 @@ class MultusTest {
     }
 
     @Test
+    @Requires(Capability.MULTUS)
     @DisplayName("secondary interface: address, MTU and pod-to-pod reachability")
     void secondaryInterface(Scenario scenario) {
-        if (!scenario.cni().multus().present()) {
-            throw new TestAbortedException(NOT_INSTALLED);
-        }
         Run run = scenario.run();
         KubernetesClient client = run.cluster().client();
         String ns = run.namespaces().create("multus", "multus", Map.of());
