@@ -1,5 +1,7 @@
 package io.netconform.report;
 
+import io.netconform.InputException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -171,7 +173,7 @@ public record Summary(
     }
 
     /** A summary file that cannot be used: missing, not JSON, or another schema version. */
-    public static final class SummaryFormatException extends RuntimeException {
+    public static final class SummaryFormatException extends InputException {
         SummaryFormatException(String message) {
             super(message);
         }

@@ -1,7 +1,6 @@
 package io.netconform.cli;
 
 import io.netconform.cluster.Cluster;
-import io.netconform.cluster.ClusterException;
 import io.netconform.cluster.RunNamespaces;
 import io.netconform.cluster.TargetOptions;
 import picocli.CommandLine;
@@ -33,16 +32,12 @@ final class GcCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         try (Cluster c = Cluster.connect(new TargetOptions(cluster.kubeconfig, cluster.context, cluster.embedded,
                 Duration.ofSeconds(15)))) {
             List<String> deleted = RunNamespaces.gc(c.client(), Instant.now(), dryRun);
             out.println(deleted.isEmpty() ? "nothing to collect"
                     : (dryRun ? "would delete: " : "deleted: ") + String.join(", ", deleted));
             return 0;
-        } catch (ClusterException e) {
-            err.println("netconform gc: " + e.getMessage());
-            return 2;
         }
     }
 }

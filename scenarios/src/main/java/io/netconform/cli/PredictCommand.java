@@ -66,22 +66,11 @@ public class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        PolicyOracle oracle;
-        try {
-            Topology topology = Topology.fromModelYaml(model);
-            oracle = new PolicyOracle(topology, PolicyFiles.load(policies));
-        } catch (PolicyInputException e) {
-            err.println("predict: " + e.getMessage());
-            err.flush();
-            return 2;
-        }
+        PolicyOracle oracle = new PolicyOracle(Topology.fromModelYaml(model), PolicyFiles.load(policies));
         List<Port> ports = servedPorts(oracle.topology());
         if (ports.isEmpty()) {
-            err.println("predict: no pod in " + model + " serves " + (port == null ? "any port" : "port " + port)
+            throw new PolicyInputException("no pod in " + model + " serves " + (port == null ? "any port" : "port " + port)
                     + (protocol == null ? "" : " on " + protocol) + "; the model's pods serve " + servedPortsUnfiltered(oracle.topology()));
-            err.flush();
-            return 2;
         }
         if (format == Format.json) {
             out.println(json(oracle, ports));
