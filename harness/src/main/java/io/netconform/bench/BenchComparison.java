@@ -1,10 +1,10 @@
 package io.netconform.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netconform.report.Summary;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -95,17 +95,7 @@ public final class BenchComparison {
 
     /** Reads a conformance summary as plain JSON, accepting anything that is not another kind of file. */
     public static JsonNode readSummary(Path file) {
-        JsonNode root;
-        try {
-            root = BenchJson.MAPPER.readTree(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            throw new BenchInputException("summary " + file + " does not exist");
-        } catch (IOException e) {
-            throw new BenchInputException("summary " + file + " is not readable JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new BenchInputException("summary " + file + " is not a JSON object (expected reports/summary.json)");
-        }
+        JsonNode root = Summary.readJson(file);
         String schema = root.path("schema").asText("");
         if (!schema.isEmpty() && !schema.startsWith("netconform.summary/")) {
             throw new BenchInputException(file + " is not a conformance summary: schema \"" + schema

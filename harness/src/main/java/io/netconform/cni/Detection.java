@@ -2,13 +2,13 @@ package io.netconform.cni;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.netconform.report.Json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -26,7 +26,6 @@ import java.util.Set;
  */
 final class Detection {
     static final String FLANNEL_BACKEND_ANNOTATION = "flannel.alpha.coreos.com/backend-type";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     final ClusterObjects cluster;
     final List<String> warnings = new ArrayList<>();
@@ -96,7 +95,7 @@ final class Detection {
             return;
         }
         try {
-            JsonNode type = JSON.readTree(netConf).path("Backend").path("Type");
+            JsonNode type = Json.MAPPER.readTree(netConf).path("Backend").path("Type");
             if (type.isTextual()) {
                 d.encapsulation = Encapsulation.ofFlannelBackend(type.asText());
                 if (d.encapsulation == Encapsulation.UNKNOWN) {

@@ -2,7 +2,6 @@ package io.netconform.scenarios.multus;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,6 +20,7 @@ import io.netconform.probe.Probe;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
 import io.netconform.report.FailureKind;
+import io.netconform.report.Json;
 import io.netconform.report.Report;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -47,8 +47,6 @@ import java.util.OptionalInt;
 @Tag("multus")
 @DisplayName("multus")
 class MultusTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What one pod shows of its secondary interface. */
     private record Secondary(PodRef pod, List<String> addresses, OptionalInt mtu, Optional<NetworkStatus> status) {
@@ -127,7 +125,7 @@ class MultusTest {
             return Optional.empty();
         }
         try {
-            JsonNode mtu = JSON.readTree(config.toString()).path("mtu");
+            JsonNode mtu = Json.MAPPER.readTree(config.toString()).path("mtu");
             return mtu.canConvertToInt() ? Optional.of(mtu.asInt()) : Optional.empty();
         } catch (JsonProcessingException e) {
             throw new AssertionError(FailureKind.INFRA.marker() + " attachment " + attachment
