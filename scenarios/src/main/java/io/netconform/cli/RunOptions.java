@@ -41,19 +41,19 @@ final class RunOptions {
             description = "imagePullSecrets for the test pods (the secret must exist in each test namespace's scope; see README).")
     List<String> pullSecrets = new ArrayList<>();
 
-    @Option(names = "--probe-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2s",
+    @Option(names = "--probe-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = RunConfig.DEFAULT_PROBE_TIMEOUT,
             description = "How long one probe waits for an answer before calling it a drop (default ${DEFAULT-VALUE}).")
     Duration probeTimeout;
 
-    @Option(names = "--converge-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10s",
+    @Option(names = "--converge-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = RunConfig.DEFAULT_CONVERGE_TIMEOUT,
             description = "How long a mismatching pair is re-probed before it is reported (default ${DEFAULT-VALUE}).")
     Duration convergeTimeout;
 
-    @Option(names = "--pod-ready-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "3m",
+    @Option(names = "--pod-ready-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = RunConfig.DEFAULT_POD_READY_TIMEOUT,
             description = "How long test pods may take to start (image problems fail at once) (default ${DEFAULT-VALUE}).")
     Duration podReadyTimeout;
 
-    @Option(names = "--max-node-pairs", paramLabel = "N", defaultValue = "8",
+    @Option(names = "--max-node-pairs", paramLabel = "N", defaultValue = RunConfig.DEFAULT_MAX_NODE_PAIRS,
             description = "Cross-node pairs sampled on large clusters; every node is still covered (default ${DEFAULT-VALUE}).")
     int maxNodePairs;
 
@@ -73,11 +73,11 @@ final class RunOptions {
             description = "Also resolve this name outside the cluster (off by default: nightly clusters are often offline).")
     String externalDnsName;
 
-    @Option(names = "--namespace-ttl", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2h",
+    @Option(names = "--namespace-ttl", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = RunConfig.DEFAULT_NAMESPACE_TTL,
             description = "Expiry written on test namespaces; `netconform gc` removes leftovers after it (default ${DEFAULT-VALUE}).")
     Duration namespaceTtl;
 
-    @Option(names = "--reports", paramLabel = "DIR", defaultValue = "reports",
+    @Option(names = "--reports", paramLabel = "DIR", defaultValue = RunConfig.DEFAULT_REPORTS,
             description = "Where reports go (default ${DEFAULT-VALUE}).")
     Path reports;
 
