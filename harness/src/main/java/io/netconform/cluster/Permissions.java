@@ -34,7 +34,8 @@ public final class Permissions {
             Stream.of(Permission.anywhere("get", "", "pods/log")),
             Stream.of(Permission.anywhere("list", "", "events")),
             Stream.of("create", "get").map(v -> Permission.anywhere(v, "", "services")),
-            Stream.of("create", "delete", "list").map(v -> Permission.anywhere(v, "networking.k8s.io", "networkpolicies")),
+            // get: a case reads back what the API server stored (e.g. whether it kept endPort)
+            Stream.of("create", "get", "delete", "list").map(v -> Permission.anywhere(v, "networking.k8s.io", "networkpolicies")),
             Stream.of("list", "get").map(v -> Permission.anywhere(v, "", "nodes")),
             Cnis.detectionReads().stream().map(r -> new Permission(r.verb(), r.group(), r.resource(), "",
                     r.namespace(), r.name()))

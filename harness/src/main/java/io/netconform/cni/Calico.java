@@ -19,13 +19,10 @@ import java.util.stream.Stream;
  */
 final class Calico extends Cni {
 
+    // Calico's default encapsulation differs by installer (IPIP in manifests, VXLAN in some charts): not assumed
     Calico() {
-        super("calico");
-    }
-
-    @Override
-    List<String> namespaces() {
-        return List.of("kube-system", "calico-system");
+        super("calico", List.of("kube-system", "calico-system"), Encapsulation.UNKNOWN, "calico",
+                NetworkPolicySupport.enforced("Calico's Felix enforces policy"));
     }
 
     @Override
@@ -86,17 +83,6 @@ final class Calico extends Cni {
     List<DetectionRead> reads() {
         return List.of(DetectionRead.configMap("calico-config"),
                 new DetectionRead("get", "operator.tigera.io", "installations", null, "default"));
-    }
-
-    @Override
-    String defaultDetail() {
-        return "calico";
-    }
-
-    // Calico's default encapsulation differs by installer (IPIP in manifests, VXLAN in some charts): not assumed
-    @Override
-    NetworkPolicySupport defaultPolicy() {
-        return NetworkPolicySupport.enforced("Calico's Felix enforces policy");
     }
 
     /** Calico's WireGuard header is 60 bytes over IPv4 (80 over IPv6), not the 80 Flannel and Cilium reserve. */

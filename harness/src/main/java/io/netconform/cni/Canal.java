@@ -13,12 +13,8 @@ final class Canal extends Cni {
     private static final List<String> CONFIG_MAPS = List.of("rke2-canal-config", "canal-config");
 
     Canal() {
-        super("canal");
-    }
-
-    @Override
-    List<String> namespaces() {
-        return List.of("kube-system");
+        super("canal", List.of("kube-system"), Encapsulation.VXLAN, "flannel VXLAN, calico policy",
+                NetworkPolicySupport.enforced("Calico's calico-node enforces policy in Canal"));
     }
 
     @Override
@@ -41,9 +37,7 @@ final class Canal extends Cni {
                 break;
             }
         }
-        if (d.encapsulation == Encapsulation.UNKNOWN) {
-            d.encapsulation = cluster.nodeFlannelBackend().orElse(Encapsulation.VXLAN);
-        }
+        d.encapsulation = cluster.flannelDefault(d.encapsulation);
         d.detail = "flannel " + d.encapsulation.label() + ", calico policy";
         return d;
     }
@@ -51,20 +45,5 @@ final class Canal extends Cni {
     @Override
     List<DetectionRead> reads() {
         return CONFIG_MAPS.stream().map(DetectionRead::configMap).toList();
-    }
-
-    @Override
-    Encapsulation defaultEncapsulation() {
-        return Encapsulation.VXLAN;
-    }
-
-    @Override
-    String defaultDetail() {
-        return "flannel VXLAN, calico policy";
-    }
-
-    @Override
-    NetworkPolicySupport defaultPolicy() {
-        return NetworkPolicySupport.enforced("Calico's calico-node enforces policy in Canal");
     }
 }

@@ -10,14 +10,11 @@ import java.util.Optional;
 final class Cilium extends Cni {
 
     Cilium() {
-        super("cilium");
+        super("cilium", List.of("kube-system", "cilium"), Encapsulation.VXLAN, "eBPF, VXLAN tunnel",
+                NetworkPolicySupport.enforced("Cilium's agent enforces policy"));
     }
 
     /** Helm and cilium-cli install into kube-system; OpenShift's and some GitOps installs into "cilium". */
-    @Override
-    List<String> namespaces() {
-        return List.of("kube-system", "cilium");
-    }
 
     @Override
     boolean runs(DaemonSet ds) {
@@ -83,20 +80,5 @@ final class Cilium extends Cni {
     @Override
     List<DetectionRead> reads() {
         return List.of(DetectionRead.configMap("cilium-config"));
-    }
-
-    @Override
-    Encapsulation defaultEncapsulation() {
-        return Encapsulation.VXLAN;
-    }
-
-    @Override
-    String defaultDetail() {
-        return "eBPF, VXLAN tunnel";
-    }
-
-    @Override
-    NetworkPolicySupport defaultPolicy() {
-        return NetworkPolicySupport.enforced("Cilium's agent enforces policy");
     }
 }

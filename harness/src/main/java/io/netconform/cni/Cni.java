@@ -16,9 +16,24 @@ import java.util.Optional;
  */
 public abstract class Cni {
     private final String name;
+    private final List<String> namespaces;
+    private final Encapsulation defaultEncapsulation;
+    private final String defaultDetail;
+    private final NetworkPolicySupport defaultPolicy;
 
-    protected Cni(String name) {
+    /**
+     * @param namespaces           where its DaemonSets live; detection lists DaemonSets there
+     * @param defaultEncapsulation assumed when it is named by {@code --cni} and nothing is detected
+     * @param defaultDetail        how the pieces fit when nothing more is detected, e.g. "flannel VXLAN, calico policy"
+     * @param defaultPolicy        whether it enforces NetworkPolicy, and why the harness thinks so
+     */
+    protected Cni(String name, List<String> namespaces, Encapsulation defaultEncapsulation, String defaultDetail,
+                  NetworkPolicySupport defaultPolicy) {
         this.name = name;
+        this.namespaces = List.copyOf(namespaces);
+        this.defaultEncapsulation = defaultEncapsulation;
+        this.defaultDetail = defaultDetail;
+        this.defaultPolicy = defaultPolicy;
     }
 
     /** The name users give to {@code --cni} and reports print, e.g. "calico". */
@@ -26,9 +41,8 @@ public abstract class Cni {
         return name;
     }
 
-    /** Namespaces its DaemonSets live in; detection lists DaemonSets there. */
-    List<String> namespaces() {
-        return List.of();
+    final List<String> namespaces() {
+        return namespaces;
     }
 
     /** The detection signal: whether {@code ds} is this CNI's agent (name or container names). */
@@ -59,17 +73,17 @@ public abstract class Cni {
         return Optional.of(name);
     }
 
-    /** The encapsulation assumed when it is named by {@code --cni} and nothing is detected. */
-    Encapsulation defaultEncapsulation() {
-        return Encapsulation.UNKNOWN;
+    final Encapsulation defaultEncapsulation() {
+        return defaultEncapsulation;
     }
 
-    /** How the pieces fit when nothing more is detected, e.g. "flannel VXLAN, calico policy". */
-    String defaultDetail() {
-        return "";
+    final String defaultDetail() {
+        return defaultDetail;
     }
 
-    abstract NetworkPolicySupport defaultPolicy();
+    final NetworkPolicySupport defaultPolicy() {
+        return defaultPolicy;
+    }
 
     /** The expected pod MTU for an encapsulation it uses, when it exposes no configured MTU. */
     ExpectedMtu expectedMtu(Encapsulation encapsulation, boolean ipv6Underlay) {

@@ -88,6 +88,11 @@ final class Detection {
         return !ips.isEmpty() && ips.stream().allMatch(ip -> ip.contains(":"));
     }
 
+    /** When flannel's net-conf.json said nothing: the backend annotated on the nodes, else flannel's default VXLAN. */
+    Encapsulation flannelDefault(Encapsulation fromConfig) {
+        return fromConfig != Encapsulation.UNKNOWN ? fromConfig : nodeFlannelBackend().orElse(Encapsulation.VXLAN);
+    }
+
     /** Flannel's backend from a ConfigMap's {@code net-conf.json} (Canal and Flannel ship one), into {@code d}. */
     void flannelBackend(ConfigMap cm, Draft d) {
         String netConf = data(cm, "net-conf.json");

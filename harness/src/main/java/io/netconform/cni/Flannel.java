@@ -8,12 +8,9 @@ import java.util.List;
 final class Flannel extends Cni {
 
     Flannel() {
-        super("flannel");
-    }
-
-    @Override
-    List<String> namespaces() {
-        return List.of("kube-system", "kube-flannel");
+        super("flannel", List.of("kube-system", "kube-flannel"), Encapsulation.VXLAN, "flannel VXLAN, no policy engine",
+                NetworkPolicySupport.notEnforced(
+                        "Flannel has no policy engine; RKE2 warns that its Flannel does not enforce NetworkPolicy"));
     }
 
     @Override
@@ -29,9 +26,7 @@ final class Flannel extends Cni {
         Draft d = new Draft(this, Detection.imageVersion(ds, "kube-flannel"), Detection.source(ds));
         cluster.cluster.configMap(ds.getMetadata().getNamespace(), "kube-flannel-cfg")
                 .ifPresent(cm -> cluster.flannelBackend(cm, d));
-        if (d.encapsulation == Encapsulation.UNKNOWN) {
-            d.encapsulation = cluster.nodeFlannelBackend().orElse(Encapsulation.VXLAN);
-        }
+        d.encapsulation = cluster.flannelDefault(d.encapsulation);
         d.detail = "flannel " + d.encapsulation.label() + ", no policy engine";
         return d;
     }
@@ -39,21 +34,5 @@ final class Flannel extends Cni {
     @Override
     List<DetectionRead> reads() {
         return List.of(DetectionRead.configMap("kube-flannel-cfg"));
-    }
-
-    @Override
-    Encapsulation defaultEncapsulation() {
-        return Encapsulation.VXLAN;
-    }
-
-    @Override
-    String defaultDetail() {
-        return "flannel VXLAN, no policy engine";
-    }
-
-    @Override
-    NetworkPolicySupport defaultPolicy() {
-        return NetworkPolicySupport.notEnforced(
-                "Flannel has no policy engine; RKE2 warns that its Flannel does not enforce NetworkPolicy");
     }
 }

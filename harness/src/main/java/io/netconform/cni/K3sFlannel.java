@@ -1,5 +1,6 @@
 package io.netconform.cni;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -9,7 +10,10 @@ import java.util.Optional;
 final class K3sFlannel extends Cni {
 
     K3sFlannel() {
-        super("k3s-flannel");
+        super("k3s-flannel", List.of(), Encapsulation.VXLAN, "flannel VXLAN and kube-router policy inside k3s",
+                NetworkPolicySupport.enforced(
+                        "expected (kube-router embedded in k3s); off if k3s runs with --disable-network-policy,"
+                                + " which the API does not show"));
     }
 
     @Override
@@ -30,22 +34,5 @@ final class K3sFlannel extends Cni {
     @Override
     Optional<String> podNameWord() {
         return Optional.empty();
-    }
-
-    @Override
-    Encapsulation defaultEncapsulation() {
-        return Encapsulation.VXLAN;
-    }
-
-    @Override
-    String defaultDetail() {
-        return "flannel VXLAN and kube-router policy inside k3s";
-    }
-
-    @Override
-    NetworkPolicySupport defaultPolicy() {
-        return NetworkPolicySupport.enforced(
-                "expected (kube-router embedded in k3s); off if k3s runs with --disable-network-policy,"
-                        + " which the API does not show");
     }
 }

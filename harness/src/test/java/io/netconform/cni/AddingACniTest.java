@@ -23,12 +23,8 @@ class AddingACniTest {
     /** Antrea: OVS datapath, Geneve tunnel unless antrea-agent.conf says otherwise, enforces NetworkPolicy. */
     static final class Antrea extends Cni {
         Antrea() {
-            super("antrea");
-        }
-
-        @Override
-        List<String> namespaces() {
-            return List.of("kube-system");
+            super("antrea", List.of("kube-system"), Encapsulation.GENEVE, "OVS, Geneve tunnel",
+                    NetworkPolicySupport.enforced("Antrea's agent enforces policy in OVS"));
         }
 
         @Override
@@ -50,16 +46,6 @@ class AddingACniTest {
         @Override
         List<DetectionRead> reads() {
             return List.of(DetectionRead.configMap("antrea-config"));
-        }
-
-        @Override
-        Encapsulation defaultEncapsulation() {
-            return Encapsulation.GENEVE;
-        }
-
-        @Override
-        NetworkPolicySupport defaultPolicy() {
-            return NetworkPolicySupport.enforced("Antrea's agent enforces policy in OVS");
         }
     }
 
