@@ -63,6 +63,10 @@ public final class Cluster implements AutoCloseable {
             }
             String distribution = target.distribution() != null ? target.distribution()
                     : bounded(target, options.connectTimeout(), "list nodes", () -> detect(checked, version));
+            // The preflight fails fast on a server that is not there; from here on the server is known to exist, and
+            // a busy one (an upgrade, a loaded control plane) must not turn one dropped GET into a broken check.
+            client.close();
+            client = new KubernetesClientBuilder().withConfig(Targets.rideOutBusyServer(target.config())).build();
             return new Cluster(client, target.description(), target, version, distribution);
         } catch (RuntimeException e) {
             if (client != null) {

@@ -199,6 +199,17 @@ final class Targets {
         return config;
     }
 
+    /**
+     * For the run after a successful preflight: fabric8 retries a failed request (I/O error or HTTP 5xx) 3 times
+     * after 0.5, 1 and 2 s, so a few seconds of API-server trouble pass unnoticed. Execs get their own retries on top
+     * (exec.RetryingExecutor), so this stays short: the product of the two bounds the wait for a dead server.
+     */
+    static Config rideOutBusyServer(Config config) {
+        config.setRequestRetryBackoffLimit(3);
+        config.setRequestRetryBackoffInterval(500);
+        return config;
+    }
+
     private static String strip(Config config) {
         String url = config.getMasterUrl();
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;

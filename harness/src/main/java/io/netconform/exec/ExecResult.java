@@ -17,7 +17,12 @@ public record ExecResult(Status status, int exitCode, String stdout, String stde
         /** The command did not finish within the exec timeout (the harness's, not the probe's). */
         TIMED_OUT,
         /** The exec itself failed: websocket error, missing exit status, pod gone, API error. */
-        TRANSPORT_ERROR
+        TRANSPORT_ERROR,
+        /**
+         * netconform stopped waiting itself (Ctrl-C, or a caller's deadline interrupted the thread): neither the
+         * network nor the API server said anything, so it is reported as exactly that, never as a transport error.
+         */
+        INTERRUPTED
     }
 
     public static ExecResult completed(int exitCode, String stdout, String stderr, Duration duration) {

@@ -99,7 +99,9 @@ public final class KubernetesExecutor implements Executor {
             return failed(ExecResult.Status.TRANSPORT_ERROR, pod, describe(e), out, err, start);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed(ExecResult.Status.TRANSPORT_ERROR, pod, "interrupted while waiting", out, err, start);
+            return failed(ExecResult.Status.INTERRUPTED, pod, "netconform itself interrupted the wait for the command"
+                    + " (Ctrl-C or a deadline of the harness) after " + (System.nanoTime() - start) / 1_000_000
+                    + " ms: neither the network nor the API server reported a failure", out, err, start);
         } finally {
             if (watch != null) {
                 // Also ends a timed-out exec's websocket; the process in the container may outlive it.

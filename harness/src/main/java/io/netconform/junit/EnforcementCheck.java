@@ -9,7 +9,7 @@ import io.netconform.probe.ProbeRequest;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
-import io.netconform.report.FailureKind;
+import io.netconform.report.BrokenCheck;
 
 import java.util.List;
 import java.util.Map;
@@ -60,7 +60,7 @@ public final class EnforcementCheck {
                     "enforce/server");
             ProbeResult before = probe.prober().run(List.of(request)).get(request.key());
             if (before.verdict() != Verdict.ALLOWED) {
-                throw new AssertionError(FailureKind.INFRA.marker() + " cannot tell whether NetworkPolicy is enforced: "
+                throw new BrokenCheck("cannot tell whether NetworkPolicy is enforced: "
                         + "without any policy, client -> server on " + PORT + " was " + before.verdict() + " ("
                         + before.detail() + ")\n  reproduce: " + before.reproduce());
             }
@@ -70,7 +70,7 @@ public final class EnforcementCheck {
             Verification v = probe.prober().verify(List.of(request), Map.of(request.key(), false),
                     run.config().convergeTimeout());
             if (!v.errors().isEmpty()) {
-                throw new AssertionError(FailureKind.INFRA.marker() + " cannot tell whether NetworkPolicy is enforced:\n"
+                throw new BrokenCheck("cannot tell whether NetworkPolicy is enforced:\n"
                         + v.describeFailures());
             }
             if (v.converged()) {

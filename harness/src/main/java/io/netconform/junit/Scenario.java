@@ -24,6 +24,7 @@ import io.netconform.probe.ProbeRequest;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
+import io.netconform.report.BrokenCheck;
 import io.netconform.report.Evidence;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
@@ -61,7 +62,8 @@ public final class Scenario implements AutoCloseable {
     Scenario(Run run, String testName) {
         this.run = run;
         this.testName = testName;
-        this.prober = run == null ? null : new BatchProber(run.executor(), run.config().probeTimeout());
+        // the run's executor already retries transport errors with back-off; the prober must not multiply them
+        this.prober = run == null ? null : new BatchProber(run.executor(), run.config().probeTimeout()).withExecRetries(0);
     }
 
     /**
@@ -322,19 +324,7 @@ public final class Scenario implements AutoCloseable {
      * clusters take a moment to program a new Service or policy, and only a lasting mismatch is a finding.
      */
     public ProbeResult probeUntil(PodRef from, Probe probe, java.util.function.Predicate<ProbeResult> expected) {
-        java.util.concurrent.atomic.AtomicReference<ProbeResult> last = new java.util.concurrent.atomic.AtomicReference<>();
-        try {
-            org.awaitility.Awaitility.await("probe " + probe.command() + " from " + from)
-                    .atMost(run.config().convergeTimeout().plus(probe.budget()).plus(Probe.EXEC_MARGIN))
-                    .pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofSeconds(1))
-                    .until(() -> {
-                        last.set(probe(from, probe));
-                        return expected.test(last.get());
-                    });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // the last observation is the finding; the caller names what was expected
-        }
-        return last.get();
+        return probe.runUntil(run.executor(), from, run.config().convergeTimeout(), expected);
     }
 
     /**
@@ -376,7 +366,7 @@ public final class Scenario implements AutoCloseable {
         });
         record(port, expected, observed, v);
         if (!v.errors().isEmpty()) {
-            throw failure(FailureKind.INFRA.marker() + " " + v.errors().size() + " of " + requests.size()
+            throw broken(v.errors().size() + " of " + requests.size()
                     + " probes could not observe on " + port + " (exec or tool errors, not network verdicts)\n"
                     + v.describeFailures(), List.copyOf(pods.values()));
         }
@@ -429,7 +419,7 @@ public final class Scenario implements AutoCloseable {
     public ProbeResult expect(ProbeResult result, Verdict expected, String what, FailureKind kind) {
         List<PodRef> involved = run.fleet().all().stream().map(Fleet.Member::ref).toList();
         if (result.verdict() == Verdict.ERROR && expected != Verdict.ERROR) {
-            throw failure(FailureKind.INFRA.marker() + " " + what + ": could not observe (" + result.detail()
+            throw broken(what + ": could not observe (" + result.detail()
                     + ")\n  reproduce: " + result.reproduce() + "\n  output: " + result.output().strip(), involved);
         }
         if (result.verdict() != expected) {
@@ -445,12 +435,34 @@ public final class Scenario implements AutoCloseable {
      * status and recent logs) into reports/evidence/ and the report, and name where it went.
      */
     public AssertionError failure(String message, List<PodRef> involved) {
+        return new AssertionError(message + evidence(message, involved));
+    }
+
+    /**
+     * The check could not observe (exec failed after its retries, unreadable tool output, API error): BROKEN with kind
+     * INFRA, with the same evidence as a failure, so it is never read as a network finding.
+     */
+    public BrokenCheck broken(String message, List<PodRef> involved) {
+        return new BrokenCheck(message + evidence(message, involved));
+    }
+
+    /** Collects the evidence of a failed or broken check and names where it went; nothing in a dry run. */
+    private String evidence(String message, List<PodRef> involved) {
         if (dry()) {
-            return new AssertionError(message);
+            return "";
         }
         String check = testName + "-" + Integer.toHexString(message.hashCode());
-        java.nio.file.Path dir = Evidence.collect(run.cluster().client(), check, involved, run.config().reportsDir());
-        return new AssertionError(message + "\n  evidence: " + dir);
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (FailureKind.classify(message).orElse(null) == FailureKind.DNS) {
+            extra.put("kube-dns.service-and-endpoints.yaml", Evidence.dnsService(run.cluster().client()));
+            List<String> cat = List.of("cat", "/etc/resolv.conf");
+            for (PodRef pod : involved) {
+                var resolv = run.executor().exec(pod, cat, probeTimeout().plus(Probe.EXEC_MARGIN));
+                extra.put(pod.namespace() + "_" + pod.pod() + ".resolv.conf", resolv.completed() ? resolv.stdout()
+                        : "could not read (" + resolv + ")\nreproduce: " + pod.kubectlExec(cat));
+            }
+        }
+        return "\n  evidence: " + Evidence.collect(run.cluster().client(), check, involved, run.config().reportsDir(), extra);
     }
 
     @Override

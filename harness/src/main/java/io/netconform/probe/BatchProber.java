@@ -130,6 +130,7 @@ public final class BatchProber {
         Map<String, Duration> matchedAt = new HashMap<>();
         Duration convergedAfter = null;
         int rounds = 1;
+        boolean lateRetryDone = false;
         while (true) {
             Duration sinceStart = Duration.ofNanos(roundStart - start);
             List<ProbeRequest> pending = new ArrayList<>();
@@ -147,7 +148,15 @@ public final class BatchProber {
             }
             long nextRound = roundStart + pollInterval.toNanos();
             if (nextRound > deadlineAt) {
-                break;
+                // an ERROR is no observation: a slow exec on a busy cluster can eat the whole deadline in the first
+                // round, so keys that never got one are probed once more past it, and only those
+                List<ProbeRequest> unobserved = pending.stream()
+                        .filter(r -> observed.get(r.key()).verdict() == Verdict.ERROR).toList();
+                if (lateRetryDone || unobserved.isEmpty()) {
+                    break;
+                }
+                lateRetryDone = true;
+                pending = unobserved;
             }
             sleepUntil(nextRound);
             roundStart = System.nanoTime();

@@ -5,9 +5,14 @@ import io.netconform.exec.Executor;
 import io.netconform.exec.PodRef;
 import io.netconform.policy.Port;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * One observation a pod can make about the network: the exact argv it runs in the pod, and how to
@@ -55,6 +60,33 @@ public interface Probe {
     default ProbeResult run(Executor executor, PodRef source) {
         ExecResult exec = executor.exec(source, command(), budget().plus(EXEC_MARGIN));
         return read(exec, source.kubectlExec(command()));
+    }
+
+    /**
+     * Runs this probe about once a second until {@code wanted} holds or {@code deadline} passes, and returns the last
+     * observation: clusters take a moment to program a new Service or policy, and only a lasting mismatch is a finding.
+     * Each probe runs to its own end in the caller's thread, so a deadline never interrupts one in flight: a DNS server
+     * that drops queries reads as the tool's own timeout, not as an interrupted exec.
+     */
+    default ProbeResult runUntil(Executor executor, PodRef source, Duration deadline, Predicate<ProbeResult> wanted) {
+        AtomicReference<ProbeResult> last = new AtomicReference<>();
+        try {
+            Awaitility.await("probe " + command() + " from " + source)
+                    .pollInSameThread()
+                    .atMost(deadline.plus(budget()).plus(EXEC_MARGIN))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        last.set(run(executor, source));
+                        return wanted.test(last.get());
+                    });
+        } catch (ConditionTimeoutException e) {
+            // the last observation is the finding; the caller names what was expected
+        }
+        if (last.get() == null || last.get().verdict() == Verdict.ERROR) {
+            // no observation yet (a slow exec on a busy cluster can eat the whole deadline): one more try past it
+            last.set(run(executor, source));
+        }
+        return last.get();
     }
 
     /** What a probe read from its output: a verdict, one line saying why, and the numbers it found. */

@@ -42,6 +42,16 @@ public final class Evidence {
      * @return the evidence directory, {@code reportsDir/evidence/<check>}
      */
     public static Path collect(KubernetesClient client, String checkId, List<PodRef> pods, Path reportsDir) {
+        return collect(client, checkId, pods, reportsDir, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #collect(KubernetesClient, String, List, Path)}, plus texts the caller gathered (file name → text);
+     * a failure of kind {@link FailureKind#DNS} also gets the DNS Service and its endpoints, which a person debugging
+     * DNS reads first (next to each pod's resolv.conf, which the caller reads through its executor).
+     */
+    public static Path collect(KubernetesClient client, String checkId, List<PodRef> pods, Path reportsDir,
+                               java.util.Map<String, String> extra) {
         Path dir = reportsDir.resolve("evidence").resolve(safeName(checkId));
         List<String> problems = new ArrayList<>();
         try {
@@ -59,11 +69,24 @@ public final class Evidence {
             save(dir, base + ".events.txt", "events " + ref, attempt(() -> events(client, ref.namespace(), ref.pod())),
                     problems);
         }
+        extra.forEach((file, text) -> save(dir, safeName(file), file, text, problems));
         collectCni(client, dir, problems);
         if (!problems.isEmpty()) {
             save(dir, "collection-errors.txt", "evidence collection errors", String.join("\n", problems), problems);
         }
         return dir;
+    }
+
+    /** kube-system/kube-dns as YAML with its Endpoints: is there a DNS Service, and does it have ready endpoints? */
+    public static String dnsService(KubernetesClient client) {
+        return attempt(() -> {
+            var service = client.services().inNamespace("kube-system").withName("kube-dns").get();
+            var endpoints = client.endpoints().inNamespace("kube-system").withName("kube-dns").get();
+            return (service == null ? "# no Service kube-system/kube-dns\n"
+                    : io.fabric8.kubernetes.client.utils.Serialization.asYaml(service))
+                    + "---\n" + (endpoints == null ? "# no Endpoints kube-system/kube-dns\n"
+                    : io.fabric8.kubernetes.client.utils.Serialization.asYaml(endpoints));
+        });
     }
 
     private static void collectCni(KubernetesClient client, Path dir, List<String> problems) {

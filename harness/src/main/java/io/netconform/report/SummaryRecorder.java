@@ -65,7 +65,9 @@ public final class SummaryRecorder {
         Summary.Status status = failure == null ? Summary.Status.PASSED
                 : failure instanceof AssertionError ? Summary.Status.FAILED : Summary.Status.BROKEN;
         String message = failure == null ? null : String.valueOf(failure.getMessage());
-        FailureKind kind = failure == null ? null : FailureKind.classify(message).orElse(null);
+        // a check that ended in anything but an assertion did not observe the network: infrastructure, unless marked
+        FailureKind kind = failure == null ? null : FailureKind.classify(message)
+                .orElse(status == Summary.Status.BROKEN ? FailureKind.INFRA : null);
         return check(new Summary.Check(id, suite, name, status, kind, message, duration.toMillis(), parameters));
     }
 

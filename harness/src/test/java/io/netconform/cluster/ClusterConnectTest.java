@@ -230,7 +230,9 @@ class ClusterConnectTest {
             assertThat(cluster.serverUrl()).isEqualTo(mockUrl());
             assertThat(cluster.kubernetesVersion()).isEqualTo("v1.31.4+k3s1");
             assertThat(cluster.distribution()).isEqualTo("k3s");
-            assertThat(cluster.client().getConfiguration().getRequestRetryBackoffLimit()).isEqualTo(2);
+            // fast during the preflight (2 retries), patient with a busy server once it is known to exist
+            assertThat(cluster.client().getConfiguration().getRequestRetryBackoffLimit()).isEqualTo(3);
+            assertThat(cluster.client().getConfiguration().getRequestRetryBackoffInterval()).isEqualTo(500);
         }
     }
 

@@ -31,7 +31,7 @@ class KubernetesExecutorTest {
 
     @BeforeAll
     static void pods() {
-        for (String name : List.of("a", "b", "c", "d", "e", "f")) {
+        for (String name : List.of("a", "b", "c", "d", "e", "f", "g")) {
             client.pods().inNamespace(NS).resource(new PodBuilder()
                     .withNewMetadata().withName(name).endMetadata()
                     .withNewSpec().addNewContainer().withName("probe").withImage("netshoot").endContainer().endSpec()
@@ -132,6 +132,26 @@ class KubernetesExecutorTest {
             assertThat(executor.execCount()).isEqualTo(2);
             assertThat(execRequests("d")).isEqualTo(2);
         }
+    }
+
+    /** Our own deadline or Ctrl-C stopping the wait is said as such: never a transport error, never retried. */
+    @Test
+    void anInterruptedWaitIsInterruptedNotATransportError() throws Exception {
+        server.expect().get().withPath(execPath("g", "command=sleep&command=30"))
+                .andUpgradeToWebSocket().open(new OutputStreamMessage("started\n"))
+                .expect("input that never comes").andEmit(new StatusStreamMessage(0)).once().done().always();
+        KubernetesExecutor executor = new KubernetesExecutor(client, 3, Duration.ofMillis(10));
+        java.util.concurrent.atomic.AtomicReference<ExecResult> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread waiting = new Thread(() -> result.set(executor.exec(pod("g"), List.of("sleep", "30"), Duration.ofSeconds(30))));
+        waiting.start();
+        org.awaitility.Awaitility.await("the exec request reached the server").atMost(Duration.ofSeconds(10))
+                .until(() -> execRequests("g") >= 1);
+        waiting.interrupt();
+        waiting.join(10_000);
+
+        assertThat(result.get().status()).isEqualTo(ExecResult.Status.INTERRUPTED);
+        assertThat(result.get().error()).contains("netconform itself interrupted", "neither the network nor the API server");
+        assertThat(executor.execCount()).as("an interruption is not retried").isEqualTo(1);
     }
 
     @Test

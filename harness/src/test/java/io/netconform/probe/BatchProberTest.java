@@ -59,12 +59,14 @@ class BatchProberTest {
         net.byDefault().drops();
         List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.tcp(80)), req(XA, "10.0.0.3", Port.tcp(80)),
                 req(XA, "10.0.0.4", Port.udp(80)), req(XA, "10.0.0.5", Port.sctp(80)), req(XB, "10.0.0.2", Port.tcp(80)));
-        long start = System.nanoTime();
         Map<String, ProbeResult> results = new BatchProber(net, T).run(requests);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(results.values()).allSatisfy(r -> assertThat(r.verdict()).isEqualTo(Verdict.TIMEOUT));
-        assertThat(took).isBetween(T, T.multipliedBy(2));
+        // one exec per source pod, its probes concurrent inside it: the drops cost one timeout per exec, not per
+        // probe (the wall time itself is measured by ProberBenchmarkTest, not asserted by a unit test)
+        assertThat(net.execs("x/a")).isEqualTo(1);
+        assertThat(net.execs("x/b")).isEqualTo(1);
+        assertThat(net.calls()).allSatisfy(c -> assertThat(c.timeout()).isLessThan(T.plus(Probe.EXEC_MARGIN).plusSeconds(2)));
     }
 
     @Test

@@ -50,13 +50,19 @@ class BatchScriptTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/bin/sh", "/bin/busybox"})
-    void probesRunConcurrentlyInsideTheScript(String shell) {
+    void probesRunConcurrentlyInsideTheScript(String shell) throws Exception {
         assumeTrue(Files.isExecutable(Path.of(shell)), shell + " is not installed here");
-        List<List<String>> sleepers = List.of(List.of("sleep", "1"), List.of("sleep", "1"), List.of("sleep", "1"),
-                List.of("sleep", "1"), List.of("sleep", "1"));
-        ExecResult exec = new LocalExecutor(shell).exec(POD, BatchScript.command(sleepers), Duration.ofSeconds(10));
-        assertThat(BatchScript.parse(exec)).hasSize(5);
-        assertThat(exec.duration()).isLessThan(Duration.ofMillis(2500));
+        // a rendezvous, not a stopwatch: each probe marks itself present and waits until all five are, which only
+        // concurrent probes can achieve (run one after another, the first would give up after 10 s and exit 1)
+        Path meeting = Files.createTempDirectory("batch-rendezvous");
+        String wait = "touch " + meeting + "/$0; n=0; while [ $(ls " + meeting + " | wc -l) -lt 5 ]; do"
+                + " n=$((n+1)); [ $n -gt 100 ] && exit 1; sleep 0.1; done; exit 0";
+        List<List<String>> waiters = java.util.stream.IntStream.range(0, 5)
+                .mapToObj(i -> List.of("sh", "-c", wait, "p" + i)).toList();
+        ExecResult exec = new LocalExecutor(shell).exec(POD, BatchScript.command(waiters), Duration.ofSeconds(30));
+        Map<Integer, ExecResult> pieces = BatchScript.parse(exec);
+        assertThat(pieces).hasSize(5);
+        assertThat(pieces.values()).as("every probe met the other four").allMatch(p -> p.exitCode() == 0);
     }
 
     @ParameterizedTest

@@ -71,6 +71,22 @@ class ConvergenceTest {
         assertThat(took).isLessThan(Duration.ofSeconds(3).plus(T).plus(Duration.ofSeconds(1)));
     }
 
+    /** A busy cluster: the first exec fails after the whole deadline; the key still gets one observation after it. */
+    @Test
+    void aKeyWithoutAnyObservationAtTheDeadlineIsProbedOnceMore() {
+        ScriptedExecutor net = new ScriptedExecutor();
+        net.failNextExecs("x/a", 1);
+        List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.tcp(80)));
+
+        Verification v = new BatchProber(net, T).withExecRetries(0)
+                .verify(requests, Map.of("x/a -> 10.0.0.2 TCP/80", true), Duration.ZERO);
+
+        assertThat(v.errors()).isEmpty();
+        assertThat(v.converged()).isTrue();
+        assertThat(v.rounds()).isEqualTo(2);
+        assertThat(net.execs("x/a")).isEqualTo(2);
+    }
+
     @Test
     void anErrorIsRetriedButNeverCountedAsBlocked() {
         ScriptedExecutor net = new ScriptedExecutor();

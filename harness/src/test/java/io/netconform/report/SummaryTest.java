@@ -36,6 +36,11 @@ class SummaryTest {
         recorder.check("c1", "suite", "check 1", new AssertionError(FailureKind.MTU.tag("pmtu 1400, expected 1450")),
                 Duration.ofSeconds(2), Map.of("ipFamily", "IPv4"));
         recorder.check("c2", "suite", "check 2", new IllegalStateException("ErrImagePull"), Duration.ZERO, Map.of());
+        // the busy-API-server symptoms from the lab: never a DNS failure
+        recorder.check("dns-1", "dns", "FQDN over UDP", new BrokenCheck("FQDN over UDP: could not observe DNS (exec "
+                + "TRANSPORT_ERROR: An error has occurred)"), Duration.ZERO, Map.of());
+        recorder.check("dns-2", "dns", "kubernetes.default", new IllegalStateException(
+                "Operation: [get] for kind: [Pod] with name: [client] in namespace: [nc-1-fleet] failed."), Duration.ZERO, Map.of());
         recorder.mtu(new Summary.Mtu("a", "b", false, "IPv4", 1450, 1450, 1400, 1372, false, "timeout"));
         recorder.bench(Map.of("iperf3", Map.of("mbps", 9400)));
 
@@ -44,7 +49,7 @@ class SummaryTest {
         Summary read = Summary.read(file);
 
         assertThat(read).isEqualTo(written);
-        assertThat(read.checks()).hasSize(200);
+        assertThat(read.checks()).hasSize(202);
         assertThat(read.cluster().server()).isEqualTo("https://10.0.0.1:6443");
         assertThat(byId(read, "c1")).satisfies(c -> {
             assertThat(c.status()).isEqualTo(Summary.Status.FAILED);
@@ -54,6 +59,12 @@ class SummaryTest {
             assertThat(c.status()).isEqualTo(Summary.Status.BROKEN);
             assertThat(c.kind()).isEqualTo(FailureKind.INFRA);
         });
+        for (String id : List.of("dns-1", "dns-2")) {
+            assertThat(byId(read, id)).satisfies(c -> {
+                assertThat(c.status()).isEqualTo(Summary.Status.BROKEN);
+                assertThat(c.kind()).isEqualTo(FailureKind.INFRA);
+            });
+        }
         assertThat(read.bench().at("/iperf3/mbps").asInt()).isEqualTo(9400);
         assertThat(Files.readString(file)).contains("\"schema\" : \"netconform.summary/v1\"",
                 "\"startedAt\" : \"2026-11-25T10:00:00Z\"");

@@ -1,9 +1,5 @@
 package io.netconform.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netconform.policy.Explanation;
 import io.netconform.policy.PolicyFiles;
 import io.netconform.policy.PolicyInputException;
 import io.netconform.policy.PolicyOracle;
@@ -12,6 +8,7 @@ import io.netconform.policy.Prediction;
 import io.netconform.policy.Protocol;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
+import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -32,7 +29,7 @@ import picocli.CommandLine.Spec;
                 "No cluster needed. Exit 0: printed; 2: bad input (file, line and problem on stderr)."})
 public class PredictCommand implements Callable<Integer> {
 
-    enum Format { table, json }
+    enum Format { table, json, matrix }
 
     @Spec
     CommandSpec spec;
@@ -52,8 +49,11 @@ public class PredictCommand implements Callable<Integer> {
             description = "Only this protocol.")
     Protocol protocol;
 
-    @Option(names = "--format", defaultValue = "table", paramLabel = "table|json",
-            description = "table: a grid per port plus why each blocked pair is blocked; json: every flow. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--format", defaultValue = "table", paramLabel = "table|json|matrix",
+            description = {"table: a grid per port plus why each blocked pair is blocked.",
+                    "json: every flow with compact explanations (policies and rules by index, see docs/predict-schema.md).",
+                    "matrix: only the verdicts, one string per source pod per port, for tools.",
+                    "Default: ${DEFAULT-VALUE}."})
     Format format;
 
     static final class ProtocolConverter implements ITypeConverter<Protocol> {
@@ -72,52 +72,16 @@ public class PredictCommand implements Callable<Integer> {
             throw new PolicyInputException("no pod in " + model + " serves " + (port == null ? "any port" : "port " + port)
                     + (protocol == null ? "" : " on " + protocol) + "; the model's pods serve " + servedPortsUnfiltered(oracle.topology()));
         }
-        if (format == Format.json) {
-            out.println(json(oracle, ports));
-        } else {
-            table(oracle, ports, out);
+        // buffered: a large model prints hundreds of thousands of lines, and picocli's writer flushes on each
+        PrintWriter buffered = new PrintWriter(new BufferedWriter(out, 1 << 16), false);
+        switch (format) {
+            case json -> PredictJson.flows(oracle, ports, buffered);
+            case matrix -> PredictJson.matrix(oracle, ports, buffered);
+            case table -> table(oracle, ports, buffered);
         }
+        buffered.flush();
         out.flush();
         return 0;
-    }
-
-    private String json(PolicyOracle oracle, List<Port> ports) throws Exception {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
-        ArrayNode flows = root.putArray("flows");
-        List<Topology.Pod> pods = oracle.topology().pods();
-        for (Topology.Pod from : pods) {
-            for (Topology.Pod to : pods) {
-                if (from.id().equals(to.id())) {
-                    continue;
-                }
-                for (Port served : to.ports()) {
-                    if (!ports.stream().anyMatch(served::sameTraffic)) {
-                        continue;
-                    }
-                    Prediction p = oracle.predict(from.id(), to.id(), new Port(served.number(), served.protocol(), null));
-                    ObjectNode flow = flows.addObject();
-                    flow.put("from", from.id().toString());
-                    flow.put("to", to.id().toString());
-                    flow.put("port", served.number());
-                    flow.put("protocol", served.protocol().name());
-                    flow.put("allowed", p.allowed());
-                    flow.set("ingress", explanation(mapper, p.ingress()));
-                    flow.set("egress", explanation(mapper, p.egress()));
-                }
-            }
-        }
-        return mapper.writeValueAsString(root);
-    }
-
-    private static ObjectNode explanation(ObjectMapper mapper, Explanation e) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("isolated", e.isolated());
-        ArrayNode isolating = node.putArray("isolatingPolicies");
-        e.isolatingPolicies().forEach(isolating::add);
-        node.put("allowedBy", e.allowedBy());
-        node.put("summary", e.summary());
-        return node;
     }
 
     private static void table(PolicyOracle oracle, List<Port> ports, PrintWriter out) {

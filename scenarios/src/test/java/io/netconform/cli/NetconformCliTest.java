@@ -229,8 +229,10 @@ class NetconformCliTest {
                 "--model", POLICIES.resolve("models/shop.yaml").toString(),
                 "--policies", POLICIES.resolve("multi-tier").toString(), "--format", "json");
         assertThat(predict.exitCode()).as(predict.describe()).isZero();
-        JsonNode flows = new ObjectMapper().readTree(predict.out()).get("flows");
+        JsonNode root = new ObjectMapper().readTree(predict.out());
+        JsonNode flows = root.get("flows");
         assertThat(flows).as(predict.describe()).hasSize(12);
+        assertThat(root.fieldNames()).toIterable().containsExactly("schema", "flows", "policies", "rules");
         for (JsonNode flow : flows) {
             assertThat(flow.fieldNames()).toIterable()
                     .containsExactly("from", "to", "port", "protocol", "allowed", "ingress", "egress");
@@ -239,8 +241,12 @@ class NetconformCliTest {
             assertThat(flow.get("protocol").asText()).isIn("TCP", "UDP", "SCTP");
             assertThat(flow.get("allowed").isBoolean()).isTrue();
             for (String direction : List.of("ingress", "egress")) {
-                assertThat(flow.get(direction).fieldNames()).toIterable()
-                        .containsExactly("isolated", "isolatingPolicies", "allowedBy", "summary");
+                // compact: indexes into the policies and rules tables, each present only when it applies
+                assertThat(flow.get(direction).fieldNames()).toIterable().isSubsetOf("isolatedBy", "allowedBy");
+                flow.get(direction).path("isolatedBy").forEach(i -> assertThat(root.get("policies").get(i.asInt())).isNotNull());
+                if (flow.get(direction).has("allowedBy")) {
+                    assertThat(root.get("rules").get(flow.get(direction).get("allowedBy").asInt())).isNotNull();
+                }
             }
         }
         assertThat(flows).filteredOn(f -> f.get("allowed").asBoolean()).hasSize(7);

@@ -56,14 +56,34 @@ class PredictCommandTest {
                 "outside/client -> frontend/web TCP/80 ALLOWED",
                 "outside/client -> backend/api TCP/8080 BLOCKED",
                 "outside/client -> backend/db TCP/5432 BLOCKED");
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertThat(root.get("schema").asText()).isEqualTo("netconform.predict/v2");
         JsonNode apiToDb = flows.get(4);
-        assertThat(apiToDb.get("ingress").get("isolated").asBoolean()).isTrue();
-        assertThat(apiToDb.get("ingress").get("isolatingPolicies").toString())
-                .isEqualTo("[\"backend/default-deny-ingress\",\"backend/db-allows-api\"]");
-        assertThat(apiToDb.get("ingress").get("allowedBy").asText())
+        // compact explanations: policies and rules by index into the tables after the flows
+        List<String> isolating = new ArrayList<>();
+        apiToDb.get("ingress").get("isolatedBy").forEach(i -> isolating.add(root.get("policies").get(i.asInt()).asText()));
+        assertThat(isolating).containsExactly("backend/default-deny-ingress", "backend/db-allows-api");
+        assertThat(root.get("rules").get(apiToDb.get("ingress").get("allowedBy").asInt()).asText())
                 .isEqualTo("backend/db-allows-api ingress rule 0, peer 0 (podSelector tier=backend in backend on [TCP/postgres])");
-        assertThat(apiToDb.get("egress").get("isolated").asBoolean()).isFalse();
-        assertThat(apiToDb.get("egress").get("allowedBy").isNull()).isTrue();
+        assertThat(apiToDb.get("egress").has("isolatedBy")).as("not isolated for egress").isFalse();
+        assertThat(apiToDb.get("egress").has("allowedBy")).isFalse();
+        JsonNode dbToApi = flows.get(7);
+        assertThat(dbToApi.get("ingress").has("isolatedBy")).isTrue();
+        assertThat(dbToApi.get("ingress").has("allowedBy")).as("blocked: no rule allows it").isFalse();
+    }
+
+    @Test
+    void matrixGivesOnlyTheVerdictsOneRowPerSourcePod() throws IOException {
+        Run run = run("--model", SHOP.toString(), "--policies", MULTI_TIER.toString(), "--format", "matrix",
+                "--port", "80");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertThat(root.get("pods").toString())
+                .isEqualTo("[\"frontend/web\",\"backend/api\",\"backend/db\",\"outside/client\"]");
+        JsonNode tcp80 = root.get("matrices").get(0);
+        assertThat(tcp80.get("protocol").asText() + "/" + tcp80.get("port").asInt()).isEqualTo("TCP/80");
+        // the same verdicts as the table form's grid for TCP/80
+        assertThat(tcp80.get("rows").toString()).isEqualTo("[\"-XXX\",\".-X.\",\".X-.\",\".XX-\"]");
     }
 
     @Test

@@ -13,7 +13,6 @@ import io.netconform.policy.Topology;
 import io.netconform.probe.Probe;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
-import io.netconform.report.FailureKind;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -84,7 +83,8 @@ final class Latencies {
         AtomicReference<ProbeResult> last = new AtomicReference<>();
         AtomicLong hit = new AtomicLong();
         try {
-            Awaitility.await(what).atMost(scenario.run().config().podReadyTimeout())
+            // in this thread, so the deadline never interrupts a probe in flight (that would read as an exec failure)
+            Awaitility.await(what).pollInSameThread().atMost(scenario.run().config().podReadyTimeout())
                     .pollDelay(Duration.ZERO).pollInterval(POLL)
                     .until(() -> {
                         long started = System.nanoTime();
@@ -93,7 +93,7 @@ final class Latencies {
                         return last.get().verdict() != Verdict.ERROR && wanted.test(last.get());
                     });
         } catch (ConditionTimeoutException e) {
-            throw scenario.failure(FailureKind.INFRA.marker() + " gave up waiting for " + what + " after "
+            throw scenario.broken("gave up waiting for " + what + " after "
                     + scenario.run().config().podReadyTimeout() + "; last: " + last.get() + "\n  reproduce: "
                     + (last.get() == null ? from.kubectlExec(probe.command()) : last.get().reproduce()), List.of(from));
         }

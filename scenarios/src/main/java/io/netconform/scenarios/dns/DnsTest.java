@@ -13,6 +13,7 @@ import io.netconform.probe.DnsAnswer;
 import io.netconform.probe.DnsResult;
 import io.netconform.probe.Probe;
 import io.netconform.probe.ProbeResult;
+import io.netconform.probe.Verdict;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Summary;
 import org.junit.jupiter.api.DisplayName;
@@ -84,7 +85,8 @@ class DnsTest {
     private static DynamicTest lookup(Scenario scenario, Fleet.Member client, String name, Probe probe,
                                       String transport, DnsAnswer expected, String expectedAddress) {
         return dynamicTest(name, () -> {
-            ProbeResult result = scenario.probeUntil(client.ref(), probe, r -> matches(DnsResult.of(r), expected, expectedAddress));
+            ProbeResult result = observed(scenario, client.ref(), name,
+                    scenario.probeUntil(client.ref(), probe, r -> matches(DnsResult.of(r), expected, expectedAddress)));
             DnsResult dns = DnsResult.of(result);
             boolean ok = matches(dns, expected, expectedAddress);
             scenario.run().summary().dns(new Summary.Dns(name, "A", transport,
@@ -111,8 +113,8 @@ class DnsTest {
         Duration t = scenario.probeTimeout();
 
         scenario.apply("dns/default-deny-egress.yaml");
-        ProbeResult denied = scenario.probeUntil(client, Probe.dig(server, name, t, false),
-                r -> DnsResult.of(r).answer() == DnsAnswer.TIMEOUT);
+        ProbeResult denied = observed(scenario, client, "DNS under default-deny egress",
+                scenario.probeUntil(client, Probe.dig(server, name, t, false), r -> DnsResult.of(r).answer() == DnsAnswer.TIMEOUT));
         record(scenario, "under default-deny egress", "UDP", DnsAnswer.TIMEOUT, denied);
         if (DnsResult.of(denied).answer() != DnsAnswer.TIMEOUT) {
             throw scenario.failure(FailureKind.UNEXPECTED_ALLOW.marker() + " default-deny egress should block DNS, but "
@@ -120,8 +122,8 @@ class DnsTest {
         }
 
         scenario.apply("dns/allow-dns.yaml");
-        ProbeResult udp = scenario.probeUntil(client, Probe.dig(server, name, t, false),
-                r -> DnsResult.of(r).answer() == DnsAnswer.RESOLVED);
+        ProbeResult udp = observed(scenario, client, "DNS under allow-dns",
+                scenario.probeUntil(client, Probe.dig(server, name, t, false), r -> DnsResult.of(r).answer() == DnsAnswer.RESOLVED));
         record(scenario, "allow-dns (UDP 53 to kube-dns)", "UDP", DnsAnswer.RESOLVED, udp);
         if (DnsResult.of(udp).answer() != DnsAnswer.RESOLVED) {
             throw scenario.failure(FailureKind.DNS.marker() + " allowing UDP 53 to kube-dns should restore lookups, but "
@@ -131,10 +133,26 @@ class DnsTest {
         // the seed's rule names UDP only: say whether TCP fallback still works, without failing the case for it
         ProbeResult tcp = scenario.probe(client, Probe.dig(server, name, t, true));
         record(scenario, "allow-dns (UDP 53 to kube-dns)", "TCP", DnsResult.of(tcp).answer(), tcp);
-        if (DnsResult.of(tcp).answer() != DnsAnswer.RESOLVED) {
+        if (tcp.verdict() == Verdict.ERROR) {
+            scenario.run().say("NOTE DNS over TCP 53 under the allow-dns policy could not be observed (" + tcp.detail()
+                    + "); reproduce: " + tcp.reproduce());
+        } else if (DnsResult.of(tcp).answer() != DnsAnswer.RESOLVED) {
             scenario.run().say("NOTE DNS over TCP 53 is still blocked under the allow-dns policy (it names UDP only): "
                     + "lookups with truncated answers will fail; reproduce: " + tcp.reproduce());
         }
+    }
+
+    /**
+     * A lookup whose exec failed after its retries (or whose tool printed nothing readable) observed nothing about DNS:
+     * the check is BROKEN (infrastructure), never a DNS failure that sends the reader to debug the DNS server.
+     */
+    private static ProbeResult observed(Scenario scenario, PodRef client, String what, ProbeResult result) {
+        if (result.verdict() == Verdict.ERROR) {
+            throw scenario.broken(what + ": could not observe DNS (" + result.detail() + ")\n  reproduce: "
+                    + result.reproduce() + (result.output().isBlank() ? "" : "\n  output: " + result.output().strip()),
+                    List.of(client));
+        }
+        return result;
     }
 
     private static void record(Scenario scenario, String query, String transport, DnsAnswer expected, ProbeResult result) {
@@ -158,19 +176,23 @@ class DnsTest {
         }
         List<String> cat = List.of("cat", "/etc/resolv.conf");
         var resolv = scenario.run().executor().exec(client, cat, scenario.probeTimeout().plusSeconds(5));
-        Matcher m = NAMESERVER.matcher(resolv.completed() ? resolv.stdout() : "");
+        if (!resolv.completed()) {
+            throw scenario.broken("cannot read the pod's resolv.conf to find the cluster DNS server: " + resolv
+                    + "\n  reproduce: " + client.kubectlExec(cat), List.of(client));
+        }
+        Matcher m = NAMESERVER.matcher(resolv.stdout());
         String fromPod = m.find() ? m.group(1) : null;
         if (fromPod == null) {
-            throw new AssertionError(FailureKind.DNS.marker() + " no cluster DNS service: kube-system/kube-dns does not exist"
-                    + " and the pod's resolv.conf names no nameserver\n  reproduce: " + client.kubectlExec(cat));
+            throw scenario.failure(FailureKind.DNS.marker() + " no cluster DNS service: kube-system/kube-dns does not exist"
+                    + " and the pod's resolv.conf names no nameserver\n  reproduce: " + client.kubectlExec(cat), List.of(client));
         }
-        ProbeResult probe = scenario.probe(client, Probe.dig(fromPod, "kubernetes.default.svc.cluster.local",
-                scenario.probeTimeout(), false));
+        ProbeResult probe = observed(scenario, client, "the DNS server " + fromPod + " from resolv.conf", scenario.probe(client,
+                Probe.dig(fromPod, "kubernetes.default.svc.cluster.local", scenario.probeTimeout(), false)));
         DnsResult answer = DnsResult.of(probe);
         if (answer.answer() == DnsAnswer.TIMEOUT || answer.answer() == DnsAnswer.UNREACHABLE) {
-            throw new AssertionError(FailureKind.DNS.marker() + " no cluster DNS service: kube-system/kube-dns does not exist,"
+            throw scenario.failure(FailureKind.DNS.marker() + " no cluster DNS service: kube-system/kube-dns does not exist,"
                     + " and the nameserver in the pods' resolv.conf (" + fromPod + ") does not answer (" + answer.answer()
-                    + ")\n  reproduce: " + probe.reproduce());
+                    + ")\n  reproduce: " + probe.reproduce(), List.of(client));
         }
         return fromPod;
     }

@@ -5,6 +5,7 @@ import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.Fleet;
 import io.netconform.junit.IpFamily;
 import io.netconform.junit.Scenario;
+import io.netconform.probe.DfOutcome;
 import io.netconform.probe.LinkMtu;
 import io.netconform.probe.PathMtu;
 import io.netconform.report.FailureKind;
@@ -77,6 +78,11 @@ class MtuTest {
                 mtu.interfaceMtu().isPresent() ? mtu.interfaceMtu().getAsInt() : null,
                 mtu.pmtu().isPresent() ? mtu.pmtu().getAsInt() : null, mtu.passSize(), mtu.passed(),
                 mtu.failSizeOutcome().name()));
+        if (mtu.passSizeResult().outcome() == DfOutcome.ERROR || mtu.failSizeResult().outcome() == DfOutcome.ERROR) {
+            // an exec that failed after its retries observed nothing about the path: not an MTU finding
+            throw scenario.broken(label + ": could not observe the path MTU\n" + mtu.detail()
+                    + "\n  reproduce:\n    " + String.join("\n    ", mtu.reproduce()), List.of(from.ref()));
+        }
         String source = strict ? "expected " + expected + " (" + cni.mtu().source() + ")"
                 : "CNI " + cni.name() + " gives no expectation: checked against the pod's interface MTU " + expected;
         boolean interfaceWrong = strict && !mtu.interfaceMatches();
@@ -94,8 +100,8 @@ class MtuTest {
                 .plusSeconds(5));
         OptionalInt mtu = result.completed() && result.exitCode() == 0 ? LinkMtu.sysfsMtu(result.stdout()) : OptionalInt.empty();
         if (mtu.isEmpty()) {
-            throw new AssertionError(FailureKind.INFRA.marker() + " cannot read the MTU of eth0 in " + from + " ("
-                    + result + "); reproduce: " + from.ref().kubectlExec(LinkMtu.sysfsCommand("eth0")));
+            throw scenario.broken("cannot read the MTU of eth0 in " + from + " (" + result + ")\n  reproduce: "
+                    + from.ref().kubectlExec(LinkMtu.sysfsCommand("eth0")), List.of(from.ref()));
         }
         return mtu.getAsInt();
     }
