@@ -1,10 +1,11 @@
 package io.netconform.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netconform.report.Summary;
+import io.netconform.report.Table;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -95,17 +96,7 @@ public final class BenchComparison {
 
     /** Reads a conformance summary as plain JSON, accepting anything that is not another kind of file. */
     public static JsonNode readSummary(Path file) {
-        JsonNode root;
-        try {
-            root = BenchJson.MAPPER.readTree(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            throw new BenchInputException("summary " + file + " does not exist");
-        } catch (IOException e) {
-            throw new BenchInputException("summary " + file + " is not readable JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new BenchInputException("summary " + file + " is not a JSON object (expected reports/summary.json)");
-        }
+        JsonNode root = Summary.readJson(file);
         String schema = root.path("schema").asText("");
         if (!schema.isEmpty() && !schema.startsWith("netconform.summary/")) {
             throw new BenchInputException(file + " is not a conformance summary: schema \"" + schema
@@ -220,18 +211,12 @@ public final class BenchComparison {
 
     // ---- rendering: one model of tables, two notations
 
-    /** A cell as displayed: text, emphasis, and a CSS class for the HTML. */
-    private record Text(String text, boolean bold, String css) {
-        static Text plain(String text) {
-            return new Text(text, false, "");
-        }
+    /** A titled table with its explanation; the table itself is the shared model ({@link Table}). */
+    private record Section(String title, List<String> intro, Table table) {
     }
 
-    private record Table(String title, List<String> intro, List<String> header, List<List<Text>> rows) {
-    }
-
-    private List<Table> tables() {
-        List<Table> tables = new ArrayList<>();
+    private List<Section> tables() {
+        List<Section> tables = new ArrayList<>();
         tables.add(clustersTable());
         tables.add(figuresTable());
         if (results.stream().anyMatch(r -> !r.hostNetworkRatios().isEmpty())) {
@@ -243,10 +228,10 @@ public final class BenchComparison {
         return tables;
     }
 
-    private Table clustersTable() {
+    private Section clustersTable() {
         List<String> header = new ArrayList<>(List.of(""));
         header.addAll(labels);
-        List<List<Text>> rows = new ArrayList<>();
+        List<Table.Row> rows = new ArrayList<>();
         rows.add(line("distribution", r -> r.cluster().distribution() + " " + r.cluster().kubernetesVersion()));
         rows.add(line("nodes", r -> String.valueOf(r.cluster().nodeCount())));
         rows.add(line("CNI profile", r -> r.cni().entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -262,25 +247,25 @@ public final class BenchComparison {
         if (results.stream().map(BenchResult::settings).distinct().count() > 1) {
             intro.add("⚠ The clusters were measured with different settings (see \"method\"): compare with care.");
         }
-        return new Table("Clusters", intro, header, rows);
+        return new Section("Clusters", intro, new Table(header, rows));
     }
 
-    private List<Text> line(String name, java.util.function.Function<BenchResult, String> value) {
-        List<Text> row = new ArrayList<>();
-        row.add(new Text(name, true, ""));
-        results.forEach(r -> row.add(Text.plain(value.apply(r))));
-        return row;
+    private Table.Row line(String name, java.util.function.Function<BenchResult, String> value) {
+        List<Table.Cell> row = new ArrayList<>();
+        row.add(Table.Cell.bold(name));
+        results.forEach(r -> row.add(Table.Cell.plain(value.apply(r))));
+        return Table.Row.of(row);
     }
 
-    private Table figuresTable() {
+    private Section figuresTable() {
         List<String> header = new ArrayList<>(List.of("path", "metric", "unit"));
         header.addAll(labels);
-        List<List<Text>> out = new ArrayList<>();
+        List<Table.Row> out = new ArrayList<>();
         for (Row row : rows) {
-            List<Text> line = new ArrayList<>(List.of(Text.plain(row.path()), Text.plain(row.metric().label()),
-                    Text.plain(row.metric().unit())));
+            List<Table.Cell> line = new ArrayList<>(List.of(Table.Cell.plain(row.path()),
+                    Table.Cell.plain(row.metric().label()), Table.Cell.plain(row.metric().unit())));
             row.cells().forEach(c -> line.add(cellText(c)));
-            out.add(line);
+            out.add(Table.Row.of(line));
         }
         int threshold = (int) Math.round(results.stream().filter(r -> r.settings() != null)
                 .mapToDouble(r -> r.settings().wideThreshold()).max().orElse(Stats.DEFAULT_WIDE_THRESHOLD) * 100);
@@ -290,12 +275,12 @@ public final class BenchComparison {
                         + "† = differs from the best beyond the 95 % intervals (they do not overlap); "
                         + "⚠ wide = interval half-width above " + threshold + " % of the mean, not to be read as a fact; "
                         + "✗ = failed or not measured, with the reason.");
-        return new Table("Figures", intro, header, out);
+        return new Section("Figures", intro, new Table(header, out));
     }
 
-    private static Text cellText(Cell c) {
+    private static Table.Cell cellText(Cell c) {
         if (c.stats() == null) {
-            return new Text(c.error().startsWith("not measured") ? "— " + c.error() : "✗ " + c.error(), false, "failed");
+            return Table.Cell.styled(c.error().startsWith("not measured") ? "— " + c.error() : "✗ " + c.error(), false, "failed");
         }
         StringBuilder text = new StringBuilder(Numbers.meanAndInterval(c.stats()));
         if (c.beyondCi()) {
@@ -304,69 +289,69 @@ public final class BenchComparison {
         if (c.wide()) {
             text.append(" ⚠ wide");
         }
-        return new Text(text.toString(), c.best(), c.wide() ? "wide" : c.best() ? "best" : c.beyondCi() ? "differs" : "");
+        return Table.Cell.styled(text.toString(), c.best(), c.wide() ? "wide" : c.best() ? "best" : c.beyondCi() ? "differs" : "");
     }
 
-    private Table hostRatioTable() {
+    private Section hostRatioTable() {
         Set<String> keys = new LinkedHashSet<>();
         results.forEach(r -> r.hostNetworkRatios().forEach(h -> keys.add(h.placement() + " " + h.ipFamily())));
         List<String> header = new ArrayList<>(List.of("placement, family"));
         header.addAll(labels);
-        List<List<Text>> rows = new ArrayList<>();
+        List<Table.Row> rows = new ArrayList<>();
         for (String key : keys) {
-            List<Text> line = new ArrayList<>(List.of(Text.plain(key.toLowerCase(Locale.ROOT).replace('_', '-'))));
+            List<Table.Cell> line = new ArrayList<>(List.of(Table.Cell.plain(key.toLowerCase(Locale.ROOT).replace('_', '-'))));
             for (BenchResult r : results) {
                 line.add(r.hostNetworkRatios().stream().filter(h -> (h.placement() + " " + h.ipFamily()).equals(key)).findFirst()
-                        .map(h -> new Text(h.verdict() + (h.ratio() == null ? "" : String.format(Locale.ROOT, " %.1f %%", h.ratio() * 100))
+                        .map(h -> Table.Cell.styled(h.verdict() + (h.ratio() == null ? "" : String.format(Locale.ROOT, " %.1f %%", h.ratio() * 100))
                                 + " — " + h.reason(), false, h.verdict().equals("PASS") ? "best" : "failed"))
-                        .orElse(Text.plain("—")));
+                        .orElse(Table.Cell.plain("—")));
             }
-            rows.add(line);
+            rows.add(Table.Row.of(line));
         }
-        return new Table("Pod network vs host network (TCP, 1 stream)",
+        return new Section("Pod network vs host network (TCP, 1 stream)",
                 List.of("PASS when pod-network throughput is within the configured tolerance of host-network throughput."),
-                header, rows);
+                new Table(header, rows));
     }
 
-    private Table behaviourTable() {
+    private Section behaviourTable() {
         List<String> header = new ArrayList<>(List.of("check"));
         summaries.forEach(s -> header.add(summaryLabel(s)));
-        Map<String, List<Text>> checks = new LinkedHashMap<>();
+        Map<String, List<Table.Cell>> checks = new LinkedHashMap<>();
         for (int i = 0; i < summaries.size(); i++) {
             for (JsonNode check : summaries.get(i).path("checks")) {
                 String id = check.path("id").asText("?");
-                List<Text> line = checks.computeIfAbsent(id, k -> blankLine(k, summaries.size()));
+                List<Table.Cell> line = checks.computeIfAbsent(id, k -> blankLine(k, summaries.size()));
                 String status = check.path("status").asText("?");
-                line.set(i + 1, new Text(status, false, status.matches("(?i)pass(ed)?|ok") ? "best"
+                line.set(i + 1, Table.Cell.styled(status, false, status.matches("(?i)pass(ed)?|ok") ? "best"
                         : status.matches("(?i)fail(ed)?|broken|error") ? "failed" : ""));
             }
         }
-        List<List<Text>> rows = new ArrayList<>();
+        List<Table.Row> rows = new ArrayList<>();
         rows.add(summaryLine("SCTP support", BenchComparison::sctp));
         rows.add(summaryLine("path MTU found", BenchComparison::mtu));
         rows.add(summaryLine("policy enforcement (convergence)", BenchComparison::convergence));
         rows.add(summaryLine("open flows after a deny", s -> s.path("cni").path("established-flows.deny-applied").asText("—")));
         rows.add(summaryLine("open flows after an allow is removed",
                 s -> s.path("cni").path("established-flows.allow-removed").asText("—")));
-        rows.addAll(checks.values());
-        return new Table("Behaviour (conformance summaries)",
+        checks.values().forEach(c -> rows.add(Table.Row.of(c)));
+        return new Section("Behaviour (conformance summaries)",
                 List.of("Status of each conformance check per run; a FAILED policy check means the CNI did not enforce that policy."),
-                header, rows);
+                new Table(header, rows));
     }
 
-    private static List<Text> blankLine(String name, int columns) {
-        List<Text> line = new ArrayList<>();
-        line.add(Text.plain(name));
+    private static List<Table.Cell> blankLine(String name, int columns) {
+        List<Table.Cell> line = new ArrayList<>();
+        line.add(Table.Cell.plain(name));
         for (int i = 0; i < columns; i++) {
-            line.add(Text.plain("—"));
+            line.add(Table.Cell.plain("—"));
         }
         return line;
     }
 
-    private List<Text> summaryLine(String name, java.util.function.Function<JsonNode, String> value) {
-        List<Text> line = new ArrayList<>(List.of(new Text(name, true, "")));
-        summaries.forEach(s -> line.add(Text.plain(value.apply(s))));
-        return line;
+    private Table.Row summaryLine(String name, java.util.function.Function<JsonNode, String> value) {
+        List<Table.Cell> line = new ArrayList<>(List.of(Table.Cell.bold(name)));
+        summaries.forEach(s -> line.add(Table.Cell.plain(value.apply(s))));
+        return Table.Row.of(line);
     }
 
     private static String summaryLabel(JsonNode summary) {
@@ -433,15 +418,10 @@ public final class BenchComparison {
 
     public String markdown() {
         StringBuilder md = new StringBuilder("# CNI benchmark comparison\n");
-        for (Table t : tables()) {
+        for (Section t : tables()) {
             md.append("\n## ").append(t.title()).append("\n\n");
             t.intro().forEach(i -> md.append(i).append("\n\n"));
-            md.append("| ").append(t.header().stream().map(BenchComparison::mdEscape).collect(Collectors.joining(" | "))).append(" |\n");
-            md.append("|").append("---|".repeat(t.header().size())).append('\n');
-            for (List<Text> row : t.rows()) {
-                md.append("| ").append(row.stream().map(x -> x.bold() ? "**" + mdEscape(x.text()) + "**" : mdEscape(x.text()))
-                        .collect(Collectors.joining(" | "))).append(" |\n");
-            }
+            md.append(t.table().markdown());
         }
         return md.toString();
     }
@@ -457,21 +437,10 @@ public final class BenchComparison {
                 </style></head><body>
                 <h1>CNI benchmark comparison</h1>
                 """);
-        for (Table t : tables()) {
+        for (Section t : tables()) {
             html.append("<h2>").append(esc(t.title())).append("</h2>\n");
             t.intro().forEach(i -> html.append("<p>").append(esc(i).replaceAll("\\*\\*(.+?)\\*\\*", "<b>$1</b>")).append("</p>\n"));
-            html.append("<table>\n<tr>");
-            t.header().forEach(h -> html.append("<th>").append(esc(h)).append("</th>"));
-            html.append("</tr>\n");
-            for (List<Text> row : t.rows()) {
-                html.append("<tr>");
-                for (Text x : row) {
-                    html.append(x.css().isEmpty() ? "<td>" : "<td class=\"" + x.css() + "\">")
-                            .append(x.bold() ? "<b>" + esc(x.text()) + "</b>" : esc(x.text())).append("</td>");
-                }
-                html.append("</tr>\n");
-            }
-            html.append("</table>\n");
+            html.append(t.table().html());
         }
         html.append("<h2>Charts</h2>\n<p>Error bars: 95 % confidence interval of the mean. Failed figures are gaps, not zeros.</p>\n")
                 .append("<img src=\"").append(esc(throughputPng)).append("\" alt=\"throughput per path and cluster\"><br>\n")
@@ -480,11 +449,7 @@ public final class BenchComparison {
         return html.toString();
     }
 
-    private static String mdEscape(String text) {
-        return text.replace("|", "\\|").replace("\n", " ");
-    }
-
     private static String esc(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return Table.escapeHtml(text);
     }
 }

@@ -2,6 +2,7 @@ package io.netconform.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netconform.report.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ public record BenchResult(String schema, ClusterFacts cluster, Map<String, Strin
         Files.createDirectories(dir);
         String safeName = cluster.name().replaceAll("[^A-Za-z0-9._-]", "_");
         Path file = dir.resolve(safeName + "-" + FILE_TIME.format(timestamp) + ".json");
-        BenchJson.MAPPER.writeValue(file.toFile(), this);
+        Json.MAPPER.writeValue(file.toFile(), this);
         return file;
     }
 
@@ -94,7 +95,7 @@ public record BenchResult(String schema, ClusterFacts cluster, Map<String, Strin
     public static BenchResult read(Path file) {
         JsonNode root;
         try {
-            root = BenchJson.MAPPER.readTree(Files.readString(file));
+            root = Json.MAPPER.readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
             throw new BenchInputException("bench result " + file + " does not exist");
         } catch (JsonProcessingException e) {
@@ -108,7 +109,7 @@ public record BenchResult(String schema, ClusterFacts cluster, Map<String, Strin
                     + "\", found " + (schema == null ? "no schema field" : "\"" + schema + "\""));
         }
         try {
-            return BenchJson.MAPPER.treeToValue(root, BenchResult.class);
+            return Json.MAPPER.treeToValue(root, BenchResult.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new BenchInputException(file + " claims schema " + schema + " but does not match it: "
                     + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);

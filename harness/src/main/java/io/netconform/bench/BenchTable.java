@@ -1,5 +1,7 @@
 package io.netconform.bench;
 
+import io.netconform.report.Table;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,19 +27,7 @@ public final class BenchTable {
         out.append("Benchmark ").append(result.label()).append(", ").append(result.cluster().distribution())
                 .append(' ').append(result.cluster().kubernetesVersion()).append(", ")
                 .append(result.cluster().nodeCount()).append(" node(s), ").append(result.timestamp()).append('\n');
-        int[] widths = new int[rows.get(0).length];
-        for (String[] r : rows) {
-            for (int i = 0; i < r.length; i++) {
-                widths[i] = Math.max(widths[i], r[i].length());
-            }
-        }
-        for (String[] r : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < r.length; i++) {
-                line.append(String.format("%-" + widths[i] + "s", r[i])).append(i < r.length - 1 ? "  " : "");
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
+        out.append(Table.of(List.of(rows.get(0)), rows.subList(1, rows.size()), List::of).text());
         for (BenchResult.HostRatio ratio : result.hostNetworkRatios()) {
             out.append("pod vs host network, ").append(ratio.placement()).append(' ').append(ratio.ipFamily())
                     .append(": ").append(ratio.verdict()).append(" — ").append(ratio.reason()).append('\n');

@@ -2,7 +2,7 @@ package io.netconform.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netconform.report.Json;
 
 /**
  * What one {@code iperf3 -J} client run reported.
@@ -19,8 +19,6 @@ public record Iperf3Result(String error, String protocol, Integer numStreams,
                            Double sentBitsPerSecond, Double receivedBitsPerSecond,
                            Long retransmits, Integer pmtu,
                            Double jitterMs, Long lostPackets, Long packets, Double lostPercent) {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static Iperf3Result failed(String error) {
         return new Iperf3Result(error, null, null, null, null, null, null, null, null, null, null);
@@ -56,7 +54,7 @@ public record Iperf3Result(String error, String protocol, Integer numStreams,
         }
         JsonNode root;
         try {
-            root = JSON.readTree(text);
+            root = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             return failed("iperf3 output is not valid JSON (" + e.getOriginalMessage() + "): " + abbreviate(text));
         }

@@ -11,11 +11,12 @@ import java.util.Set;
  * @param resource    e.g. {@code pods}
  * @param subresource e.g. {@code exec}, or {@code ""}
  * @param namespace   the namespace it is needed in, or {@code null} for all namespaces / cluster-scoped resources
+ * @param name        the one object it is needed on ({@code resourceNames} in RBAC), or {@code null} for any
  */
-public record Permission(String verb, String group, String resource, String subresource, String namespace) {
+public record Permission(String verb, String group, String resource, String subresource, String namespace, String name) {
 
-    private static final Set<String> CLUSTER_SCOPED = Set.of("namespaces", "nodes", "clusternetworkpolicies",
-            "adminnetworkpolicies", "baselineadminnetworkpolicies");
+    private static final Set<String> CLUSTER_SCOPED = Set.of("namespaces", "nodes", "installations",
+            "clusternetworkpolicies", "adminnetworkpolicies", "baselineadminnetworkpolicies");
 
     public Permission {
         Objects.requireNonNull(verb, "verb");
@@ -27,12 +28,8 @@ public record Permission(String verb, String group, String resource, String subr
     static Permission anywhere(String verb, String group, String resource) {
         int slash = resource.indexOf('/');
         return slash < 0
-                ? new Permission(verb, group, resource, "", null)
-                : new Permission(verb, group, resource.substring(0, slash), resource.substring(slash + 1), null);
-    }
-
-    static Permission inNamespace(String namespace, String verb, String group, String resource) {
-        return new Permission(verb, group, resource, "", namespace);
+                ? new Permission(verb, group, resource, "", null, null)
+                : new Permission(verb, group, resource.substring(0, slash), resource.substring(slash + 1), null, null);
     }
 
     /** The resource as RBAC rules spell it: {@code pods/exec}. */
@@ -40,9 +37,10 @@ public record Permission(String verb, String group, String resource, String subr
         return subresource.isEmpty() ? resource : resource + "/" + subresource;
     }
 
-    /** e.g. {@code create pods/exec in all namespaces}, {@code list daemonsets.apps in namespace kube-system}. */
+    /** e.g. {@code create pods/exec in all namespaces}, {@code get configmaps calico-config in all namespaces}. */
     public String describe() {
-        String what = verb + " " + rbacResource() + (group.isEmpty() ? "" : " (" + group + ")");
+        String what = verb + " " + rbacResource() + (name == null ? "" : " " + name)
+                + (group.isEmpty() ? "" : " (" + group + ")");
         if (namespace != null) {
             return what + " in namespace " + namespace;
         }

@@ -3,6 +3,7 @@ package io.netconform.cluster;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.netconform.cni.Cnis;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,11 @@ import java.util.stream.Stream;
  * The permissions a run needs, and the preflight that asks the API server about each of them before any test
  * starts, so a missing grant fails the run in seconds with its name instead of as a 403 in the middle of a suite.
  * {@code deploy/rbac.yaml} grants exactly this list; a test keeps the two in step.
+ *
+ * <p>CNI detection's reads come from the CNI classes ({@link Cnis#detectionReads}) and are part of the hard
+ * preflight, not a warning: without them detection calls the CNI "unknown", so the MTU check stops being strict
+ * and policy suites fall back to probing for enforcement. A run that quietly checks less than the same run with
+ * a better account would be a verdict nobody can compare, so a missing read stops the run with its name.
  */
 public final class Permissions {
 
@@ -33,12 +39,12 @@ public final class Permissions {
             // (rollout restart is a patch of its pod template) to watch endpoint removal
             Stream.of(Permission.anywhere("get", "", "endpoints")),
             Stream.of("create", "get", "patch").map(v -> Permission.anywhere(v, "apps", "deployments")),
-            Stream.of("create", "delete", "list").map(v -> Permission.anywhere(v, "networking.k8s.io", "networkpolicies")),
+            // get: a case reads back what the API server stored (e.g. whether it kept endPort)
+            Stream.of("create", "get", "delete", "list").map(v -> Permission.anywhere(v, "networking.k8s.io", "networkpolicies")),
             Stream.of("list", "get").map(v -> Permission.anywhere(v, "", "nodes")),
-            // CNI detection reads the CNI's DaemonSets and its ConfigMaps (e.g. calico-config, cilium-config)
-            Stream.of(Permission.inNamespace("kube-system", "list", "apps", "daemonsets")),
-            Stream.of(Permission.inNamespace("kube-system", "get", "", "configmaps"))
-    ).flatMap(s -> s).toList();
+            Cnis.detectionReads().stream().map(r -> new Permission(r.verb(), r.group(), r.resource(), "",
+                    r.namespace(), r.name()))
+    ).flatMap(s -> s).distinct().toList();
 
     /**
      * For the optional cluster-scoped policy APIs (suite {@code clusterpolicy}). Not part of the preflight: most
@@ -77,6 +83,7 @@ public final class Permissions {
                 .withResource(permission.resource())
                 .withSubresource(permission.subresource())
                 .withNamespace(permission.namespace())
+                .withName(permission.name())
                 .endResourceAttributes().endSpec()
                 .build();
         SelfSubjectAccessReview answer = client.authorization().v1().selfSubjectAccessReview().create(review);

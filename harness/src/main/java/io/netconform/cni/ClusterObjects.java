@@ -22,9 +22,6 @@ import java.util.function.Supplier;
  * APIs 1.20 serves and a refused read becomes a warning and an unknown piece, never an exception.
  */
 final class ClusterObjects {
-    /** Where CNIs put their DaemonSets: kube-system (RKE2, manifests), calico-system (tigera-operator), kube-flannel. */
-    static final List<String> CNI_NAMESPACES = List.of("kube-system", "calico-system", "kube-flannel");
-
     private static final ResourceDefinitionContext INSTALLATION = new ResourceDefinitionContext.Builder()
             .withGroup("operator.tigera.io").withVersion("v1").withKind("Installation")
             .withPlural("installations").withNamespaced(false).build();
@@ -33,14 +30,21 @@ final class ClusterObjects {
             .withPlural("network-attachment-definitions").withNamespaced(true).build();
 
     private final KubernetesClient client;
+    /** Where the known CNIs put their DaemonSets ({@link Cni#namespaces}). */
+    private final List<String> cniNamespaces;
     private final List<String> warnings = new ArrayList<>();
     private final Map<String, Optional<ConfigMap>> configMaps = new HashMap<>();
     private List<DaemonSet> daemonSets;
     private List<Pod> kubeSystemPods;
     private List<Node> nodes;
 
-    ClusterObjects(KubernetesClient client) {
+    ClusterObjects(KubernetesClient client, List<String> cniNamespaces) {
         this.client = client;
+        this.cniNamespaces = List.copyOf(cniNamespaces);
+    }
+
+    List<String> cniNamespaces() {
+        return cniNamespaces;
     }
 
     List<String> warnings() {
@@ -50,7 +54,7 @@ final class ClusterObjects {
     List<DaemonSet> daemonSets() {
         if (daemonSets == null) {
             daemonSets = new ArrayList<>();
-            for (String ns : CNI_NAMESPACES) {
+            for (String ns : cniNamespaces) {
                 read("list DaemonSets in " + ns, () -> client.apps().daemonSets().inNamespace(ns).list().getItems())
                         .ifPresent(daemonSets::addAll);
             }

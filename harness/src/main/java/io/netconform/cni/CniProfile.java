@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -19,7 +18,7 @@ import java.util.stream.Collectors;
  * the health of the CNI's own pods. Detected by {@link CniDetector#detect}, corrected by the user with
  * {@link #withOverrides}, printed at the start of every run by {@link #describe}.
  *
- * @param name          one of {@link #NAMES}
+ * @param cni           the CNI recognised, or {@link Cnis#UNKNOWN}
  * @param version       the main container's image tag (e.g. "v3.29.1"), or {@code null} when not visible
  * @param detail        how the pieces fit, e.g. "flannel VXLAN, calico policy"
  * @param source        what the detection rests on, e.g. "DaemonSet kube-system/rke2-canal"
@@ -27,7 +26,7 @@ import java.util.stream.Collectors;
  * @param warnings      what could not be seen or is only assumed; printed with the profile
  */
 public record CniProfile(
-        String name,
+        Cni cni,
         String version,
         String detail,
         String source,
@@ -40,21 +39,11 @@ public record CniProfile(
         CniHealth health,
         List<String> warnings) {
 
-    public static final String CANAL = "canal";
-    public static final String CALICO = "calico";
-    public static final String CILIUM = "cilium";
-    public static final String FLANNEL = "flannel";
-    public static final String K3S_FLANNEL = "k3s-flannel";
-    public static final String UNKNOWN = "unknown";
-    public static final List<String> NAMES = List.of(CANAL, CALICO, CILIUM, FLANNEL, K3S_FLANNEL, UNKNOWN);
-
     static final String UNKNOWN_CNI_WARNING =
             "unknown CNI: generic expectations (MTU not checked strictly, NetworkPolicy enforcement unknown)";
 
     public CniProfile {
-        if (!NAMES.contains(name)) {
-            throw new IllegalArgumentException("CNI name '" + name + "' is not one of " + NAMES);
-        }
+        Objects.requireNonNull(cni, "cni");
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(multus, "multus");
@@ -67,8 +56,13 @@ public record CniProfile(
         warnings = List.copyOf(warnings);
     }
 
+    /** The CNI's name, e.g. "calico"; "unknown" when detection recognised none. */
+    public String name() {
+        return cni.name();
+    }
+
     public boolean known() {
-        return !UNKNOWN.equals(name);
+        return cni != Cnis.UNKNOWN;
     }
 
     /** The expected pod MTU, empty when nothing supports an expectation. */
@@ -90,35 +84,30 @@ public record CniProfile(
      * A different CNI name replaces the detected CNI's expectations with that CNI's defaults (version and
      * configured MTU no longer apply); an MTU wins over any detected or tabled value and is strict.
      *
-     * @throws IllegalArgumentException for a CNI name not in {@link #NAMES} or an MTU outside 576..65535
+     * @throws IllegalArgumentException for a CNI name not in {@link Cnis#names} or an MTU outside 576..65535
      */
-    public CniProfile withOverrides(String cni, Integer expectMtu) {
-        String wanted = cni == null ? null : cni.trim().toLowerCase(Locale.ROOT);
-        if (wanted != null && !NAMES.contains(wanted)) {
-            throw new IllegalArgumentException("--cni '" + cni + "' is not a CNI the harness knows; valid names: "
-                    + String.join(", ", NAMES));
-        }
+    public CniProfile withOverrides(String cniName, Integer expectMtu) {
+        Cni wanted = cniName == null ? null : Cnis.named(cniName).orElseThrow(() -> new IllegalArgumentException(
+                "--cni '" + cniName + "' is not a CNI the harness knows; valid names: " + String.join(", ", Cnis.names())));
         if (expectMtu != null && (expectMtu < ExpectedMtu.MIN || expectMtu > ExpectedMtu.MAX)) {
             throw new IllegalArgumentException("--expect-mtu " + expectMtu + " is out of range: an MTU must be within "
                     + ExpectedMtu.MIN + ".." + ExpectedMtu.MAX);
         }
         CniProfile result = this;
-        if (wanted != null && !wanted.equals(name)) {
+        if (wanted != null && wanted != cni) {
             List<String> notes = new ArrayList<>(warnings);
             notes.remove(UNKNOWN_CNI_WARNING);
-            notes.add("CNI set by --cni " + wanted + "; detection said " + name + " (" + source + ")");
-            Encapsulation encapsulation = defaultEncapsulation(wanted);
-            ExpectedMtu tabled = UNKNOWN.equals(wanted)
-                    ? ExpectedMtu.unknown("unknown CNI")
-                    : MtuTable.expected(wanted, encapsulation, false);
-            if (!tabled.strict() && expectMtu == null && !UNKNOWN.equals(wanted)) {
+            notes.add("CNI set by --cni " + wanted + "; detection said " + name() + " (" + source + ")");
+            Encapsulation encapsulation = wanted.defaultEncapsulation();
+            ExpectedMtu tabled = wanted.expectedMtu(encapsulation, false);
+            if (!tabled.strict() && expectMtu == null && wanted != Cnis.UNKNOWN) {
                 notes.add("--cni " + wanted + ": encapsulation not visible, MTU not checked strictly; give --expect-mtu");
             }
-            if (UNKNOWN.equals(wanted)) {
+            if (wanted == Cnis.UNKNOWN) {
                 notes.add(UNKNOWN_CNI_WARNING);
             }
-            result = new CniProfile(wanted, null, defaultDetail(wanted), "--cni " + wanted, multus,
-                    defaultPolicy(wanted), encapsulation, tabled, ipFamilies, kubeProxy, health, notes);
+            result = new CniProfile(wanted, null, wanted.defaultDetail(), "--cni " + wanted, multus,
+                    wanted.defaultPolicy(), encapsulation, tabled, ipFamilies, kubeProxy, health, notes);
         }
         if (expectMtu != null) {
             result = result.withMtu(new ExpectedMtu(expectMtu, "--expect-mtu", true));
@@ -130,25 +119,25 @@ public record CniProfile(
     public CniProfile withObservedPodIps(Collection<String> podIps) {
         Set<String> families = new TreeSet<>(ipFamilies);
         podIps.forEach(ip -> families.add(ipFamily(ip)));
-        return new CniProfile(name, version, detail, source, multus, networkPolicy, encapsulation, mtu, families,
+        return new CniProfile(cni, version, detail, source, multus, networkPolicy, encapsulation, mtu, families,
                 kubeProxy, health, warnings);
     }
 
     /** The same profile with a fresh health snapshot (see {@link CniDetector#health}). */
     public CniProfile withHealth(CniHealth now) {
-        return new CniProfile(name, version, detail, source, multus, networkPolicy, encapsulation, mtu, ipFamilies,
+        return new CniProfile(cni, version, detail, source, multus, networkPolicy, encapsulation, mtu, ipFamilies,
                 kubeProxy, now, warnings);
     }
 
     CniProfile withMtu(ExpectedMtu expected) {
-        return new CniProfile(name, version, detail, source, multus, networkPolicy, encapsulation, expected,
+        return new CniProfile(cni, version, detail, source, multus, networkPolicy, encapsulation, expected,
                 ipFamilies, kubeProxy, health, warnings);
     }
 
     /** A few lines for the start of a run's log. */
     public String describe() {
         StringBuilder out = new StringBuilder();
-        out.append("CNI: ").append(name).append(version == null ? "" : " " + version)
+        out.append("CNI: ").append(name()).append(version == null ? "" : " " + version)
                 .append(detail.isEmpty() ? "" : " (" + detail + ")").append(" · from ").append(source).append('\n');
         out.append("NetworkPolicy: ").append(networkPolicy).append('\n');
         out.append("MTU: ").append(mtu).append('\n');
@@ -165,7 +154,7 @@ public record CniProfile(
     /** Flat key/values for the report's environment.properties. */
     public Map<String, String> asMap() {
         Map<String, String> map = new LinkedHashMap<>();
-        map.put("cni.name", name);
+        map.put("cni.name", name());
         map.put("cni.version", version == null ? "unknown" : version);
         map.put("cni.detail", detail);
         map.put("cni.source", source);
@@ -186,44 +175,10 @@ public record CniProfile(
 
     @Override
     public String toString() {
-        return name + (version == null ? "" : " " + version);
+        return name() + (version == null ? "" : " " + version);
     }
 
     static String ipFamily(String ipOrCidr) {
         return ipOrCidr.contains(":") ? "IPv6" : "IPv4";
-    }
-
-    static Encapsulation defaultEncapsulation(String cni) {
-        return switch (cni) {
-            // Canal, both Flannels and Cilium tunnel with VXLAN unless configured otherwise; Calico's
-            // default differs by installer (IPIP in manifests, VXLAN in some charts), so it is not assumed
-            case CANAL, FLANNEL, K3S_FLANNEL, CILIUM -> Encapsulation.VXLAN;
-            default -> Encapsulation.UNKNOWN;
-        };
-    }
-
-    static String defaultDetail(String cni) {
-        return switch (cni) {
-            case CANAL -> "flannel VXLAN, calico policy";
-            case CALICO -> "calico";
-            case CILIUM -> "eBPF, VXLAN tunnel";
-            case FLANNEL -> "flannel VXLAN, no policy engine";
-            case K3S_FLANNEL -> "flannel VXLAN and kube-router policy inside k3s";
-            default -> "";
-        };
-    }
-
-    static NetworkPolicySupport defaultPolicy(String cni) {
-        return switch (cni) {
-            case CANAL -> NetworkPolicySupport.enforced("Calico's calico-node enforces policy in Canal");
-            case CALICO -> NetworkPolicySupport.enforced("Calico's Felix enforces policy");
-            case CILIUM -> NetworkPolicySupport.enforced("Cilium's agent enforces policy");
-            case FLANNEL -> NetworkPolicySupport.notEnforced(
-                    "Flannel has no policy engine; RKE2 warns that its Flannel does not enforce NetworkPolicy");
-            case K3S_FLANNEL -> NetworkPolicySupport.enforced(
-                    "expected (kube-router embedded in k3s); off if k3s runs with --disable-network-policy,"
-                            + " which the API does not show");
-            default -> NetworkPolicySupport.unknown("unknown CNI");
-        };
     }
 }

@@ -36,12 +36,12 @@ final class KubeProxyDetection {
         }
         if (proxyDs.isPresent()) {
             Optional<ConfigMap> cm = cluster.configMap("kube-system", "kube-proxy");
-            Optional<String> conf = cm.map(c -> CniDetector.data(c, "config.conf"));
+            Optional<String> conf = cm.map(c -> Detection.data(c, "config.conf"));
             if (conf.isPresent()) {
                 Matcher m = KUBE_PROXY_CONFIG_MODE.matcher(conf.get());
                 return KubeProxy.ofMode(m.find() ? m.group(1) : "", "ConfigMap kube-system/kube-proxy config.conf");
             }
-            return fromFlags(CniDetector.containers(proxyDs.get()), "DaemonSet kube-system/kube-proxy");
+            return fromFlags(Detection.containers(proxyDs.get()), "DaemonSet kube-system/kube-proxy");
         }
         if (!proxyPods.isEmpty()) {
             Pod pod = proxyPods.get(0);

@@ -8,9 +8,18 @@ import org.junit.platform.commons.support.AnnotationSupport;
 import io.netconform.cluster.RunClusterPolicies;
 import org.opentest4j.TestAbortedException;
 
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Method;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
 /**
  * Binds suites to a {@link Run}: finds the run the CLI started (or starts one from configuration parameters),
- * resolves a {@link Scenario} per test, and skips or fails policy tests on CNIs that do not enforce policy.
+ * resolves a {@link Scenario} per test, and checks each test's {@link Requires declared capabilities} before it runs
+ * (a missing one skips it with the reason; NetworkPolicy with {@code --require-policy} fails it).
  *
  * <p>State lives in JUnit's stores: the run in the root store (closed after the last suite when this extension
  * started it), each scenario in its test's store (closed, i.e. its namespaces deleted, when the test ends —
@@ -43,6 +52,7 @@ public final class ConformanceExtension implements ParameterResolver, BeforeEach
     public void beforeEach(ExtensionContext context) {
         Run run = run(context);
         run.failIfFatal();
+        // before the enforcement check: a cluster that does not serve the kind needs no policy probe to say so
         java.util.Optional<RequiresClusterPolicyApi> api = context.getElement()
                 .flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresClusterPolicyApi.class))
                 .or(() -> context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, RequiresClusterPolicyApi.class)));
@@ -53,22 +63,20 @@ public final class ConformanceExtension implements ParameterResolver, BeforeEach
                 throw new TestAbortedException(reason);
             });
         }
-        boolean policy = context.getElement()
-                .map(e -> AnnotationSupport.isAnnotated(e, RequiresPolicyEnforcement.class))
-                .orElse(false)
-                || context.getTestClass().map(c -> AnnotationSupport.isAnnotated(c, RequiresPolicyEnforcement.class))
-                .orElse(false);
-        if (policy) {
-            EnforcementCheck.Decision decision = run.policyEnforcement().decide();
-            if (!decision.enforced()) {
-                if (run.config().requirePolicy()) {
-                    throw new AssertionError("[policy-not-enforced] --require-policy was given, but " + decision.reason());
-                }
-                // the reason itself was said once when it was decided; every skipped case only points at it
-                throw new TestAbortedException("not supported by this CNI: NetworkPolicy is not enforced ("
-                        + run.cni().name() + " CNI; see the start of the run)");
-            }
+        for (Capability capability : required(context.getTestClass(), context.getTestMethod())) {
+            run.capabilities().require(capability);
         }
+    }
+
+    /** The class's {@link Requires} (also through composed annotations such as {@link PolicySuite}), then the method's. */
+    static Set<Capability> required(Optional<Class<?>> testClass, Optional<Method> testMethod) {
+        Set<Capability> needed = new LinkedHashSet<>();
+        Stream.of(testClass, testMethod)
+                .flatMap(Optional::stream)
+                .map(AnnotatedElement.class::cast)
+                .flatMap(e -> AnnotationSupport.findAnnotation(e, Requires.class).stream())
+                .forEach(r -> needed.addAll(List.of(r.value())));
+        return needed;
     }
 
     @Override

@@ -50,6 +50,7 @@ public final class Run implements AutoCloseable {
     private final List<Node> nodes;
     private final Consumer<String> console;
     private final EnforcementCheck policyEnforcement;
+    private final Capabilities capabilities;
     private final SummaryRecorder summary;
     private Fleet fleet;
     private volatile RuntimeException fatal;
@@ -67,6 +68,7 @@ public final class Run implements AutoCloseable {
         this.clusterPolicies = new RunClusterPolicies(cluster.client(), id, config.namespaceTtl());
         this.executor = new KubernetesExecutor(cluster.client());
         this.policyEnforcement = new EnforcementCheck(this);
+        this.capabilities = new Capabilities(this);
         this.summary = new SummaryRecorder(id.value(), harnessVersion());
         summary.cni(cni.asMap());
         summary.cluster(new Summary.Cluster(cluster.serverUrl(), cluster.kubernetesVersion(), cluster.distribution(),
@@ -218,6 +220,11 @@ public final class Run implements AutoCloseable {
 
     public EnforcementCheck policyEnforcement() {
         return policyEnforcement;
+    }
+
+    /** What the cluster offers beyond pod networking (SCTP, IPv6, NetworkPolicy, ...), each probed once when needed. */
+    public Capabilities capabilities() {
+        return capabilities;
     }
 
     /**

@@ -11,8 +11,9 @@ import java.util.function.Function;
 /**
  * Everything a run is told from outside: flags and environment, validated once up front.
  *
- * <p>It travels from the CLI to the suites as JUnit configuration parameters ({@code netconform.*}), so the
- * same suites also run from Maven or an IDE with {@code -Dnetconform.kubeconfig=...}.
+ * <p>The CLI builds it from its options ({@code cli/RunOptions}) and hands the suites the run itself (by id); the
+ * same suites also run from Maven or an IDE, where {@link #fromParameters} reads JUnit configuration parameters
+ * named like the flags ({@code -Dnetconform.kubeconfig=...}). Defaults live here once.
  */
 public record RunConfig(
         Path kubeconfig,
@@ -35,13 +36,21 @@ public record RunConfig(
 
     public static final String PREFIX = "netconform.";
 
+    // The defaults, once: the CLI shows them in --help (RunOptions) and a run from Maven or an IDE gets them here.
+    public static final String DEFAULT_PROBE_TIMEOUT = "2s";
+    public static final String DEFAULT_CONVERGE_TIMEOUT = "10s";
+    public static final String DEFAULT_POD_READY_TIMEOUT = "3m";
+    public static final String DEFAULT_NAMESPACE_TTL = "2h";
+    public static final String DEFAULT_MAX_NODE_PAIRS = "8";
+    public static final String DEFAULT_REPORTS = "reports";
+
     public RunConfig {
         images = images == null ? Map.of() : Map.copyOf(images);
         pullSecrets = pullSecrets == null ? List.of() : List.copyOf(pullSecrets);
-        probeTimeout = positive("probe-timeout", probeTimeout, Duration.ofSeconds(2));
-        convergeTimeout = positive("converge-timeout", convergeTimeout, Duration.ofSeconds(10));
-        podReadyTimeout = positive("pod-ready-timeout", podReadyTimeout, Duration.ofMinutes(3));
-        namespaceTtl = positive("namespace-ttl", namespaceTtl, Duration.ofHours(2));
+        probeTimeout = positive("probe-timeout", probeTimeout, DEFAULT_PROBE_TIMEOUT);
+        convergeTimeout = positive("converge-timeout", convergeTimeout, DEFAULT_CONVERGE_TIMEOUT);
+        podReadyTimeout = positive("pod-ready-timeout", podReadyTimeout, DEFAULT_POD_READY_TIMEOUT);
+        namespaceTtl = positive("namespace-ttl", namespaceTtl, DEFAULT_NAMESPACE_TTL);
         if (maxNodePairs < 1) {
             throw new IllegalArgumentException("--max-node-pairs must be at least 1, got " + maxNodePairs);
         }
@@ -51,37 +60,12 @@ public record RunConfig(
         if (expectMtu != null && (expectMtu < 576 || expectMtu > 65535)) {
             throw new IllegalArgumentException("--expect-mtu must be between 576 and 65535, got " + expectMtu);
         }
-        reportsDir = reportsDir == null ? Path.of("reports") : reportsDir;
+        reportsDir = reportsDir == null ? Path.of(DEFAULT_REPORTS) : reportsDir;
     }
 
     public static RunConfig defaults() {
-        return new RunConfig(null, null, null, null, Map.of(), List.of(), null, null, null, null, 8, null, null,
-                false, null, null, null);
-    }
-
-    /** The config as JUnit configuration parameters; read back with {@link #fromParameters}. */
-    public Map<String, String> toParameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        put(p, "kubeconfig", kubeconfig);
-        put(p, "context", context);
-        put(p, "embedded", embedded);
-        put(p, "image-registry", imageRegistry);
-        images.forEach((role, image) -> p.put(PREFIX + "image." + role, image));
-        if (!pullSecrets.isEmpty()) {
-            p.put(PREFIX + "image-pull-secrets", String.join(",", pullSecrets));
-        }
-        put(p, "probe-timeout", probeTimeout.toMillis() + "ms");
-        put(p, "converge-timeout", convergeTimeout.toMillis() + "ms");
-        put(p, "pod-ready-timeout", podReadyTimeout.toMillis() + "ms");
-        put(p, "namespace-ttl", namespaceTtl.toSeconds() + "s");
-        put(p, "max-node-pairs", maxNodePairs);
-        put(p, "cni", cni);
-        put(p, "expect-mtu", expectMtu);
-        put(p, "require-policy", requirePolicy);
-        put(p, "external-dns-name", externalDnsName);
-        put(p, "reports", reportsDir);
-        put(p, "run-id", runId);
-        return p;
+        return new RunConfig(null, null, null, null, Map.of(), List.of(), null, null, null, null,
+                Integer.parseInt(DEFAULT_MAX_NODE_PAIRS), null, null, false, null, null, null);
     }
 
     /** Reads a config from parameters such as JUnit's {@code ExtensionContext::getConfigurationParameter}. */
@@ -110,7 +94,7 @@ public record RunConfig(
                 durationOrNull(get.apply("converge-timeout")),
                 durationOrNull(get.apply("pod-ready-timeout")),
                 durationOrNull(get.apply("namespace-ttl")),
-                pairs == null ? 8 : Integer.parseInt(pairs),
+                Integer.parseInt(pairs == null ? DEFAULT_MAX_NODE_PAIRS : pairs),
                 get.apply("cni"),
                 mtu == null ? null : Integer.valueOf(mtu),
                 Boolean.parseBoolean(get.apply("require-policy")),
@@ -148,19 +132,13 @@ public record RunConfig(
         return text == null ? null : parseDuration(text);
     }
 
-    private static Duration positive(String flag, Duration value, Duration fallback) {
+    private static Duration positive(String flag, Duration value, String fallback) {
         if (value == null) {
-            return fallback;
+            return parseDuration(fallback);
         }
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException("--" + flag + " must be positive, got " + value);
         }
         return value;
-    }
-
-    private static void put(Map<String, String> p, String key, Object value) {
-        if (value != null) {
-            p.put(PREFIX + key, value.toString());
-        }
     }
 }

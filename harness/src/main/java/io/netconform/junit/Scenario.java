@@ -28,7 +28,6 @@ import io.netconform.report.Evidence;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 import io.netconform.report.Summary;
-import org.opentest4j.TestAbortedException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -352,32 +351,6 @@ public final class Scenario implements AutoCloseable {
     }
 
     // ---- probing and verification ----
-
-    /**
-     * Skips the test, with the reason, when the cluster cannot carry {@code port}'s protocol at all (SCTP without the
-     * kernel module): one probe between the first two pods, so call it after deploy and before any policy. A policy
-     * case cannot tell "blocked" from "never worked" otherwise. Dry run: nothing to ask.
-     */
-    public Scenario requireProtocol(Port port) {
-        if (dry()) {
-            return this;
-        }
-        if (!applied.isEmpty() || !appliedCluster.isEmpty()) {
-            throw new IllegalStateException("requireProtocol(" + port + ") must run before any policy is applied; applied: "
-                    + applied.keySet() + " " + appliedCluster);
-        }
-        List<PodId> ids = topology().podIds();
-        if (ids.size() < 2) {
-            throw new IllegalStateException("requireProtocol needs two deployed pods, got " + ids);
-        }
-        ProbeResult result = probe(pods.get(ids.get(0)),
-                Probe.port(topology.pod(ids.get(1)).ips().get(0), port, probeTimeout()));
-        if (result.verdict() == Verdict.ERROR && result.detail().contains("not supported")) {
-            throw new TestAbortedException(port.protocol() + " is not available on this cluster, so "
-                    + port + " cannot be checked: " + result.detail() + "\n  reproduce: " + result.reproduce());
-        }
-        return this;
-    }
 
     /** Runs one probe in its own exec. */
     public ProbeResult probe(PodRef from, Probe probe) {

@@ -47,6 +47,15 @@ public interface Probe {
                 reproduce, reading.metrics());
     }
 
+    /**
+     * Whether a UDP/SCTP echo probe found its protocol missing from the kernel or CNI ("Protocol not supported"):
+     * the cluster cannot carry it at all, which is a missing capability, not a drop. Read from the raw output.
+     */
+    static boolean protocolUnsupported(ProbeResult result) {
+        return result.verdict() == Verdict.ERROR && result.exitCode() >= 0
+                && Text.lineMatching(SocatEchoProbe.UNSUPPORTED, result.output()).isPresent();
+    }
+
     /** Runs this probe alone, in its own exec. Prefer {@link BatchProber} for more than one probe per pod. */
     default ProbeResult run(Executor executor, PodRef source) {
         ExecResult exec = executor.exec(source, command(), budget().plus(EXEC_MARGIN));

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  */
 record SocatEchoProbe(Protocol protocol, String ip, int port, Duration timeout, String token) implements Probe {
 
-    private static final Pattern UNSUPPORTED = Pattern.compile("Protocol not supported|Address family not supported");
+    /** What the kernel says when it has no SCTP (no sctp module) or the address family is missing. */
+    static final Pattern UNSUPPORTED = Pattern.compile("Protocol not supported|Address family not supported");
     private static final Pattern REFUSED = Pattern.compile(
             "Connection refused|No route to host|Host is unreachable|Network is unreachable");
     private static final Pattern TIMED_OUT = Pattern.compile("timed out");

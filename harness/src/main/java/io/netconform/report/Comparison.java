@@ -302,9 +302,9 @@ public final class Comparison {
                 + "table{border-collapse:collapse;margin-bottom:1em}th,td{border:1px solid #bbb;padding:2px 8px}"
                 + "tr.bad td{background:#fdd}tr.good td{background:#dfd}.verdict{font-size:1.3em;font-weight:bold}"
                 + "</style></head><body><h1>netconform compare</h1>");
-        html.append("<p>before: <code>").append(Report.escape(before.runId())).append("</code> (")
-                .append(Report.escape(clusterLine(before))).append(")<br>after: <code>")
-                .append(Report.escape(after.runId())).append("</code> (").append(Report.escape(clusterLine(after)))
+        html.append("<p>before: <code>").append(Table.escapeHtml(before.runId())).append("</code> (")
+                .append(Table.escapeHtml(clusterLine(before))).append(")<br>after: <code>")
+                .append(Table.escapeHtml(after.runId())).append("</code> (").append(Table.escapeHtml(clusterLine(after)))
                 .append(")</p><p class=\"verdict\">")
                 .append(regressed() ? "REGRESSED" : changed() ? "changed, no regression" : "no change").append("</p>");
         htmlSection(html, "New failures", List.of("check", "before", "after", "message"), newFailures,
@@ -325,7 +325,7 @@ public final class Comparison {
                 n -> List.of(n.id(), nodeLine(n.before()), nodeLine(n.after())), NodeEvidenceChange::newlyFlagged);
         if (!notes.isEmpty()) {
             html.append("<h2>Notes</h2><ul>");
-            notes.forEach(n -> html.append("<li>").append(Report.escape(n)).append("</li>"));
+            notes.forEach(n -> html.append("<li>").append(Table.escapeHtml(n)).append("</li>"));
             html.append("</ul>");
         }
         return Redactor.redact(html.append("</body></html>").toString());
@@ -352,13 +352,8 @@ public final class Comparison {
         if (items.isEmpty()) {
             return;
         }
-        md.append("\n## ").append(title).append(" (").append(items.size()).append(")\n\n| ")
-                .append(String.join(" | ", header)).append(" |\n|")
-                .append(" --- |".repeat(header.size())).append('\n');
-        for (T item : items) {
-            md.append("| ").append(row.apply(item).stream().map(c -> c.replace("|", "\\|"))
-                    .collect(Collectors.joining(" | "))).append(" |\n");
-        }
+        md.append("\n## ").append(title).append(" (").append(items.size()).append(")\n\n")
+                .append(Table.of(header, items, row).markdown());
     }
 
     private static <T> void htmlSection(StringBuilder html, String title, List<String> header, List<T> items,
@@ -366,15 +361,9 @@ public final class Comparison {
         if (items.isEmpty()) {
             return;
         }
-        html.append("<h2>").append(Report.escape(title)).append(" (").append(items.size()).append(")</h2><table><tr>");
-        header.forEach(h -> html.append("<th>").append(Report.escape(h)).append("</th>"));
-        html.append("</tr>");
-        for (T item : items) {
-            html.append(bad.test(item) ? "<tr class=\"bad\">" : "<tr class=\"good\">");
-            row.apply(item).forEach(c -> html.append("<td>").append(Report.escape(c)).append("</td>"));
-            html.append("</tr>");
-        }
-        html.append("</table>");
+        html.append("<h2>").append(Table.escapeHtml(title)).append(" (").append(items.size()).append(")</h2>")
+                .append(new Table(header, items.stream().map(item -> new Table.Row(row.apply(item).stream()
+                        .map(Table.Cell::plain).toList(), bad.test(item) ? "bad" : "good")).toList()).html());
     }
 
     private static String clusterLine(Summary s) {

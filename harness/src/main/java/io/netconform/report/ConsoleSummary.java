@@ -1,7 +1,10 @@
 package io.netconform.report;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -9,20 +12,17 @@ import java.util.stream.Collectors;
 /** The table printed at the end of a run: one line per check, then totals and failures by kind. */
 public final class ConsoleSummary {
 
-    private static final int SUITE = 24;
-    private static final int CHECK = 44;
-    private static final int STATUS = 7;
-    private static final int TIME = 8;
-    private static final int REASON = 60;
+    private static final List<String> HEADER = List.of("SUITE", "CHECK", "STATUS", "TIME", "REASON");
+    private static final List<Table.Column> COLUMNS = List.of(Table.Column.left(24), Table.Column.left(44),
+            new Table.Column(7, false, false), Table.Column.right(8), Table.Column.left(60));
+    private static final List<Integer> GAPS = List.of(0, 1, 1, 1, 2);
+    private static final int RULE = 24 + 44 + 7 + 8 + 60 + 5;
 
     private ConsoleSummary() {
     }
 
     public static String render(Summary summary) {
-        StringBuilder out = new StringBuilder();
-        String format = "%-" + SUITE + "s %-" + CHECK + "s %-" + STATUS + "s %" + TIME + "s  %s%n";
-        out.append(String.format(format, "SUITE", "CHECK", "STATUS", "TIME", "REASON"));
-        out.append("-".repeat(SUITE + CHECK + STATUS + TIME + REASON + 5)).append('\n');
+        List<Table.Row> rows = new ArrayList<>();
         Map<Summary.Status, Integer> totals = new EnumMap<>(Summary.Status.class);
         Map<String, Integer> kinds = new TreeMap<>();
         for (Summary.Check check : summary.checks()) {
@@ -30,9 +30,10 @@ public final class ConsoleSummary {
             if (check.failing()) {
                 kinds.merge(check.kind() == null ? "unclassified" : check.kind().title(), 1, Integer::sum);
             }
-            out.append(String.format(format, fit(check.suite(), SUITE), fit(check.name(), CHECK), check.status(),
-                    time(check.durationMs()), check.status() == Summary.Status.PASSED ? "" : fit(reason(check), REASON)));
+            rows.add(Table.Row.plain(Arrays.asList(check.suite(), check.name(), check.status().toString(),
+                    time(check.durationMs()), check.status() == Summary.Status.PASSED ? "" : reason(check))));
         }
+        StringBuilder out = new StringBuilder(new Table(HEADER, rows).text(COLUMNS, GAPS, RULE));
         out.append(String.format("%d checks: %d passed, %d failed, %d broken, %d skipped in %s%n",
                 summary.checks().size(), count(totals, Summary.Status.PASSED), count(totals, Summary.Status.FAILED),
                 count(totals, Summary.Status.BROKEN), count(totals, Summary.Status.SKIPPED),
@@ -52,11 +53,6 @@ public final class ConsoleSummary {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    private static String fit(String text, int width) {
-        String t = text == null ? "" : text;
-        return t.length() <= width ? t : t.substring(0, width - 1) + "…";
     }
 
     static String time(long millis) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.netconform.cni.Cnis;
 import io.netconform.exec.PodRef;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public final class Evidence {
 
-    static final Pattern CNI_POD = Pattern.compile(".*(canal|calico|cilium|flannel|multus).*");
+    static final Pattern CNI_POD = Cnis.podNames();
     static final int LOG_LINES = 200;
     static final int LOG_CAP_BYTES = 64 * 1024;
 

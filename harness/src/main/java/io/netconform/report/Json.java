@@ -11,10 +11,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The one Jackson configuration for report files: ISO timestamps, indented, tolerant of new fields. */
+/**
+ * The one Jackson configuration of netconform: ISO timestamps, indented, tolerant of new fields. Report files,
+ * bench results and whatever JSON the harness reads (CNI ConfigMaps, iperf3 output, Multus annotations) use it.
+ */
 public final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper()
+    public static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT)

@@ -3,6 +3,7 @@ package io.netconform.report;
 import io.qameta.allure.Allure;
 import io.qameta.allure.AllureLifecycle;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
@@ -97,47 +98,32 @@ public final class Report {
      */
     public static String gridHtml(String title, List<String> rows, List<String> cols,
                                   BiFunction<String, String, String> cell, BiPredicate<String, String> wrong) {
+        List<String> header = new ArrayList<>(List.of("from \\ to"));
+        header.addAll(cols);
+        List<Table.Row> lines = new ArrayList<>();
+        int wrongCells = 0;
+        for (String row : rows) {
+            List<Table.Cell> line = new ArrayList<>(List.of(new Table.Cell(row, false, "row", "", true)));
+            for (String col : cols) {
+                boolean isWrong = wrong.test(row, col);
+                wrongCells += isWrong ? 1 : 0;
+                String text = String.valueOf(cell.apply(row, col));
+                line.add(isWrong ? new Table.Cell(text, false, "wrong", row + " -> " + col, false) : Table.Cell.plain(text));
+            }
+            lines.add(Table.Row.of(line));
+        }
         StringBuilder html = new StringBuilder(512 + rows.size() * cols.size() * 40);
-        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(escape(title))
+        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(Table.escapeHtml(title))
                 .append("</title><style>")
                 .append("body{font-family:sans-serif}table{border-collapse:collapse;font-family:monospace}")
                 .append("th,td{border:1px solid #bbb;padding:2px 6px;text-align:center}")
                 .append("th.row{text-align:right}td.wrong{background:#e53935;color:#fff;font-weight:bold}")
-                .append("</style></head><body><h3>").append(escape(title)).append("</h3>")
-                .append("<table><tr><th>from \\ to</th>");
-        for (String col : cols) {
-            html.append("<th>").append(escape(col)).append("</th>");
-        }
-        html.append("</tr>");
-        int wrongCells = 0;
-        for (String row : rows) {
-            html.append("<tr><th class=\"row\">").append(escape(row)).append("</th>");
-            for (String col : cols) {
-                boolean isWrong = wrong.test(row, col);
-                wrongCells += isWrong ? 1 : 0;
-                html.append(isWrong ? "<td class=\"wrong\" title=\"" + escape(row + " -> " + col) + "\">" : "<td>")
-                        .append(escape(String.valueOf(cell.apply(row, col)))).append("</td>");
-            }
-            html.append("</tr>");
-        }
-        html.append("</table><p>").append(wrongCells).append(wrongCells == 1 ? " wrong cell" : " wrong cells")
+                .append("</style></head><body><h3>").append(Table.escapeHtml(title)).append("</h3>")
+                .append(new Table(header, lines).html());
+        html.append("<p>").append(wrongCells).append(wrongCells == 1 ? " wrong cell" : " wrong cells")
                 .append(" of ").append(rows.size() * cols.size())
                 .append(". Legend: . allowed, X blocked, ? error, - not probed</p></body></html>");
         return Redactor.redact(html.toString());
-    }
-
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     private static void attach(String name, String type, String extension, String content) {

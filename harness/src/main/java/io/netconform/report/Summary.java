@@ -1,5 +1,7 @@
 package io.netconform.report;
 
+import io.netconform.InputException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -178,8 +180,20 @@ public record Summary(
         }
     }
 
-    /** The {@code schema} field of a summary file, without reading the rest. */
+    /** The {@code schema} field of a summary file, without binding the rest. */
     public static String schemaOf(Path file) {
+        JsonNode root = readJson(file);
+        if (!root.path("schema").isTextual()) {
+            throw new SummaryFormatException(file + ": no \"schema\" field; expected \"" + SCHEMA + "\"");
+        }
+        return root.get("schema").asText();
+    }
+
+    /**
+     * The one reader of summary files as JSON (compare, bench-compare, baselines): a missing file, broken JSON
+     * or something other than a JSON object fails naming the file.
+     */
+    public static JsonNode readJson(Path file) {
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
@@ -190,10 +204,10 @@ public record Summary(
         } catch (IOException e) {
             throw new SummaryFormatException(file + ": cannot read: " + e, e);
         }
-        if (root == null || !root.isObject() || !root.path("schema").isTextual()) {
-            throw new SummaryFormatException(file + ": no \"schema\" field; expected \"" + SCHEMA + "\"");
+        if (root == null || !root.isObject()) {
+            throw new SummaryFormatException(file + ": not a JSON object; expected a summary such as reports/summary.json");
         }
-        return root.get("schema").asText();
+        return root;
     }
 
     public void write(Path file) {
@@ -208,7 +222,7 @@ public record Summary(
     }
 
     /** A summary file that cannot be used: missing, not JSON, or another schema version. */
-    public static final class SummaryFormatException extends RuntimeException {
+    public static final class SummaryFormatException extends InputException {
         SummaryFormatException(String message) {
             super(message);
         }

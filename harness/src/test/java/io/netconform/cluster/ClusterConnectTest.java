@@ -210,7 +210,7 @@ class ClusterConnectTest {
                 .isInstanceOf(ClusterException.class)
                 .hasMessageContaining("lack 2 permission(s)")
                 .hasMessageContaining("  - create pods/exec in all namespaces")
-                .hasMessageContaining("  - list daemonsets (apps) in namespace kube-system")
+                .hasMessageContaining("  - list daemonsets (apps) in all namespaces")
                 .hasMessageContaining("deploy/rbac.yaml")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("get pods/exec"));
     }

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -49,15 +50,19 @@ class RbacManifestTest {
             List<PolicyRule> rules = object instanceof ClusterRole clusterRole ? clusterRole.getRules()
                     : object instanceof Role role ? role.getRules() : List.of();
             for (PolicyRule rule : rules) {
+                List<String> names = rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+                        ? Collections.singletonList(null) : rule.getResourceNames();
                 for (String group : rule.getApiGroups()) {
                     for (String resource : rule.getResources()) {
                         for (String verb : rule.getVerbs()) {
-                            String[] parts = resource.split("/", 2);
-                            Permission permission = new Permission(verb, group, parts[0],
-                                    parts.length > 1 ? parts[1] : "", namespace);
-                            if (!Permissions.REQUIRED.contains(permission)
-                                    && !Permissions.CLUSTER_POLICIES.contains(permission)) {
-                                extra.add(permission.describe());
+                            for (String name : names) {
+                                String[] parts = resource.split("/", 2);
+                                Permission permission = new Permission(verb, group, parts[0],
+                                        parts.length > 1 ? parts[1] : "", namespace, name);
+                                if (!Permissions.REQUIRED.contains(permission)
+                                        && !Permissions.CLUSTER_POLICIES.contains(permission)) {
+                                    extra.add(permission.describe());
+                                }
                             }
                         }
                     }
@@ -99,9 +104,10 @@ class RbacManifestTest {
                 && s.getName().equals(NETCONFORM.getName()) && s.getNamespace().equals(NETCONFORM.getNamespace()));
     }
 
-    /** RBAC matching as the API server does it, for rules without resourceNames. */
+    /** RBAC matching as the API server does it: a rule with resourceNames allows only those objects. */
     private static boolean allows(List<PolicyRule> rules, Permission permission) {
-        return rules.stream().anyMatch(rule -> (rule.getResourceNames() == null || rule.getResourceNames().isEmpty())
+        return rules.stream().anyMatch(rule -> (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+                        || rule.getResourceNames().contains(permission.name()))
                 && matches(rule.getApiGroups(), permission.group())
                 && matches(rule.getResources(), permission.rbacResource())
                 && matches(rule.getVerbs(), permission.verb()));

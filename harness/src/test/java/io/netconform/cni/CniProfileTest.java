@@ -13,13 +13,13 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 class CniProfileTest {
     /** What detection gives on the lab cluster: a bridge CNI configured on the nodes. */
-    private static final CniProfile UNKNOWN = new CniProfile("unknown", null, "", "no CNI DaemonSet",
+    private static final CniProfile UNKNOWN = new CniProfile(Cnis.UNKNOWN, null, "", "no CNI DaemonSet",
             Multus.ABSENT, NetworkPolicySupport.unknown("unknown CNI"), Encapsulation.UNKNOWN,
             ExpectedMtu.unknown("unknown CNI"), Set.of("IPv4"),
             new KubeProxy(KubeProxy.Mode.UNKNOWN, "no kube-proxy pods"), CniHealth.NOT_OBSERVED,
             List.of(CniProfile.UNKNOWN_CNI_WARNING));
 
-    private static final CniProfile CALICO_JUMBO = new CniProfile("calico", "v3.29.1", "calico VXLAN",
+    private static final CniProfile CALICO_JUMBO = new CniProfile(Cnis.named("calico").orElseThrow(), "v3.29.1", "calico VXLAN",
             "DaemonSet calico-system/calico-node", Multus.ABSENT, NetworkPolicySupport.enforced("Felix"),
             Encapsulation.VXLAN, new ExpectedMtu(8950, "calico-config veth_mtu", true), Set.of("IPv4"),
             new KubeProxy(KubeProxy.Mode.IPTABLES, "pod"), CniHealth.NOT_OBSERVED, List.of());
@@ -77,7 +77,7 @@ class CniProfileTest {
     void unknownCniNameIsRejectedNamingItAndTheValidNames() {
         assertThatIllegalArgumentException().isThrownBy(() -> UNKNOWN.withOverrides("weave", null))
                 .withMessage("--cni 'weave' is not a CNI the harness knows; valid names: "
-                        + "canal, calico, cilium, flannel, k3s-flannel, unknown");
+                        + "canal, cilium, calico, flannel, k3s-flannel, unknown");
     }
 
     @ParameterizedTest
@@ -106,12 +106,12 @@ class CniProfileTest {
             "k3s-flannel, HOST_GW, false, 1500", "cilium, WIREGUARD, false, 1420", "cilium, GENEVE, false, 1450",
             "cilium, VXLAN, true, 1430"})
     void mtuTableOnA1500Underlay(String cni, Encapsulation encapsulation, boolean ipv6Underlay, int mtu) {
-        assertThat(MtuTable.expected(cni, encapsulation, ipv6Underlay).value()).isEqualTo(mtu);
+        assertThat(Cnis.named(cni).orElseThrow().expectedMtu(encapsulation, ipv6Underlay).value()).isEqualTo(mtu);
     }
 
     @Test
     void ipsecHasNoTableEntry() {
-        ExpectedMtu mtu = MtuTable.expected("k3s-flannel", Encapsulation.IPSEC, false);
+        ExpectedMtu mtu = Cnis.named("k3s-flannel").orElseThrow().expectedMtu(Encapsulation.IPSEC, false);
         assertThat(mtu.value()).isNull();
         assertThat(mtu.strict()).isFalse();
         assertThat(mtu.source()).contains("IPsec");
@@ -125,7 +125,7 @@ class CniProfileTest {
             "registry.local:5000/flannel/flannel:v0.26.2, v0.26.2",
             "calico/node@sha256:0123abcd, null"})
     void versionIsTheImageTag(String image, String version) {
-        assertThat(CniDetector.imageTag(image)).isEqualTo(version);
+        assertThat(Detection.imageTag(image)).isEqualTo(version);
     }
 
     @Test

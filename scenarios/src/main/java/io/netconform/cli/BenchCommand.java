@@ -1,5 +1,6 @@
 package io.netconform.cli;
 
+import io.netconform.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,9 +35,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (repeats < 2 || seconds < 1) {
-            spec.commandLine().getErr().println("netconform bench: --repeats must be at least 2 and --seconds at least 1, got "
+            throw new InputException("--repeats must be at least 2 and --seconds at least 1, got "
                     + repeats + " and " + seconds);
-            return 2;
         }
         // the suites run in this JVM: the bench suite reads its settings from these properties
         System.setProperty(BENCH_REPEATS, Integer.toString(repeats));

@@ -1,6 +1,7 @@
 package io.netconform.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netconform.InputException;
 import io.netconform.bench.BenchComparison;
 import io.netconform.bench.BenchInputException;
 import picocli.CommandLine.Command;
@@ -24,8 +25,6 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:comparison written", "2:bad input (missing file, not a bench result, mixed schema versions)"})
 public class BenchCompareCommand implements Callable<Integer> {
 
-    static final int BAD_INPUT = 2;
-
     @Spec
     CommandSpec spec;
 
@@ -43,30 +42,24 @@ public class BenchCompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
-        try {
-            if (results.isEmpty()) {
-                throw new BenchInputException("no bench result given: expected at least 1 file such as reports/bench/<cluster>-<time>.json");
-            }
-            List<JsonNode> behaviour = new ArrayList<>();
-            for (Path summary : summaries) {
-                behaviour.add(BenchComparison.readSummary(summary));
-            }
-            BenchComparison comparison = BenchComparison.load(results).withSummaries(behaviour);
-            List<Path> written = comparison.write(out);
-            stdout.print(comparison.markdown());
-            stdout.println();
-            written.forEach(p -> stdout.println("wrote " + p));
-            stdout.flush();
-            return 0;
-        } catch (BenchInputException e) {
-            stderr.println("bench-compare: " + e.getMessage());
-            stderr.flush();
-            return BAD_INPUT;
-        } catch (IOException e) {
-            stderr.println("bench-compare: cannot write the comparison to " + out.toAbsolutePath() + ": " + e);
-            stderr.flush();
-            return BAD_INPUT;
+        if (results.isEmpty()) {
+            throw new BenchInputException("no bench result given: expected at least 1 file such as reports/bench/<cluster>-<time>.json");
         }
+        List<JsonNode> behaviour = new ArrayList<>();
+        for (Path summary : summaries) {
+            behaviour.add(BenchComparison.readSummary(summary));
+        }
+        BenchComparison comparison = BenchComparison.load(results).withSummaries(behaviour);
+        List<Path> written;
+        try {
+            written = comparison.write(out);
+        } catch (IOException e) {
+            throw new InputException("cannot write the comparison to " + out.toAbsolutePath() + ": " + e, e);
+        }
+        stdout.print(comparison.markdown());
+        stdout.println();
+        written.forEach(p -> stdout.println("wrote " + p));
+        stdout.flush();
+        return 0;
     }
 }

@@ -1,5 +1,6 @@
 package io.netconform.cli;
 
+import io.netconform.InputException;
 import io.netconform.report.Comparison;
 import io.netconform.report.Summary;
 import io.netconform.report.Tolerances;
@@ -22,7 +23,6 @@ public final class CompareCommand implements Callable<Integer> {
 
     static final int NO_REGRESSION = 0;
     static final int REGRESSED = 1;
-    static final int BAD_INPUT = 2;
 
     @Spec
     CommandSpec spec;
@@ -44,30 +44,21 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
-        Comparison comparison;
-        try {
-            Tolerances tolerances = Tolerances.defaults().withRelative(Tolerances.parseRelative(latencyTolerance));
-            String beforeSchema = Summary.schemaOf(before);
-            String afterSchema = Summary.schemaOf(after);
-            if (!beforeSchema.equals(afterSchema)) {
-                stderr.printf("compare: schema versions differ: %s is \"%s\", %s is \"%s\"; "
-                        + "compare two summaries written by the same netconform version%n",
-                        before, beforeSchema, after, afterSchema);
-                return BAD_INPUT;
-            }
-            comparison = Comparison.compare(Summary.read(before), Summary.read(after), tolerances);
-        } catch (IllegalArgumentException | Summary.SummaryFormatException e) {
-            stderr.println("compare: " + e.getMessage());
-            return BAD_INPUT;
+        Tolerances tolerances = Tolerances.defaults().withRelative(Tolerances.parseRelative(latencyTolerance));
+        String beforeSchema = Summary.schemaOf(before);
+        String afterSchema = Summary.schemaOf(after);
+        if (!beforeSchema.equals(afterSchema)) {
+            throw new InputException(String.format("schema versions differ: %s is \"%s\", %s is \"%s\"; "
+                    + "compare two summaries written by the same netconform version",
+                    before, beforeSchema, after, afterSchema));
         }
+        Comparison comparison = Comparison.compare(Summary.read(before), Summary.read(after), tolerances);
         stdout.print(comparison.toMarkdown());
         stdout.flush();
         try {
             comparison.write(out);
         } catch (UncheckedIOException e) {
-            stderr.println("compare: " + e.getMessage() + ": " + e.getCause().getMessage());
-            return BAD_INPUT;
+            throw new InputException(e.getMessage() + ": " + e.getCause().getMessage(), e);
         }
         return comparison.regressed() ? REGRESSED : NO_REGRESSION;
     }

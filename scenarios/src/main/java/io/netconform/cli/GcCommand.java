@@ -1,7 +1,6 @@
 package io.netconform.cli;
 
 import io.netconform.cluster.Cluster;
-import io.netconform.cluster.ClusterException;
 import io.netconform.cluster.RunClusterPolicies;
 import io.netconform.cluster.RunNamespaces;
 import io.netconform.cluster.TargetOptions;
@@ -39,7 +38,6 @@ final class GcCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         try (Cluster c = Cluster.connect(new TargetOptions(cluster.kubeconfig, cluster.context, cluster.embedded,
                 Duration.ofSeconds(15)))) {
             Instant now = Instant.now();
@@ -49,9 +47,6 @@ final class GcCommand implements Callable<Integer> {
             out.println(deleted.isEmpty() ? "nothing to collect"
                     : (dryRun ? "would delete: " : "deleted: ") + String.join(", ", deleted));
             return 0;
-        } catch (ClusterException e) {
-            err.println("netconform gc: " + e.getMessage());
-            return 2;
         }
     }
 }

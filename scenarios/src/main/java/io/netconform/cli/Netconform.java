@@ -1,9 +1,11 @@
 package io.netconform.cli;
 
+import io.netconform.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.Set;
 
 /** The {@code netconform} command: conformance runs against a cluster, and the offline tools around them. */
 @Command(name = "netconform",
@@ -59,20 +61,46 @@ public final class Netconform implements Runnable {
         cl.setOverwrittenOptionsAllowed(true);
         // every subcommand has --version (mixinStandardHelpOptions) but would print nothing without a provider
         cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
-        // Anything a command did not handle is a harness bug or an environment problem: say so in one line,
-        // exit 2, and keep the stack trace for --debug users only.
+        cl.setExitCodeExceptionMapper(Netconform::exitCode);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            err.println("netconform: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            if (Boolean.getBoolean("netconform.debug")) {
-                e.printStackTrace(err);
+            if (isInput(e)) {
+                err.println(errorPrefix(commandLine) + ": " + e.getMessage());
             } else {
-                err.println("(run with -Dnetconform.debug=true for the stack trace)");
+                // anything else is a harness bug or an environment problem: one line, the stack trace on request
+                err.println("netconform: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                if (Boolean.getBoolean("netconform.debug")) {
+                    e.printStackTrace(err);
+                } else {
+                    err.println("(run with -Dnetconform.debug=true for the stack trace)");
+                }
             }
             err.flush();
-            return 2;
+            return commandLine.getExitCodeExceptionMapper().getExitCode(e);
         });
         return cl;
+    }
+
+    /** Every exception a command lets out means "could not run": 2. Exit 1 is a verdict, returned, never thrown. */
+    static int exitCode(Throwable e) {
+        return COULD_NOT_RUN;
+    }
+
+    static final int COULD_NOT_RUN = 2;
+
+    /**
+     * Input a person can fix, said in their terms: {@link InputException} and its kinds (cluster, policy files,
+     * summaries, bench results), and the IllegalArgumentException that flag and image validation throw.
+     */
+    private static boolean isInput(Throwable e) {
+        return e instanceof InputException || e instanceof IllegalArgumentException;
+    }
+
+    /** File tools name themselves ("predict: ..."), like compilers; commands that run on a cluster say "netconform run: ...". */
+    private static String errorPrefix(CommandLine commandLine) {
+        String name = commandLine.getCommandName();
+        return Set.of("predict", "compare", "bench-compare").contains(name) ? name
+                : commandLine.getCommandSpec().qualifiedName();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -69,22 +69,11 @@ public class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        PolicyOracle oracle;
-        try {
-            Topology topology = Topology.fromModelYaml(model);
-            oracle = PolicyOracle.of(topology, PolicyFiles.loadAll(policies));
-        } catch (PolicyInputException e) {
-            err.println("predict: " + e.getMessage());
-            err.flush();
-            return 2;
-        }
+        PolicyOracle oracle = PolicyOracle.of(Topology.fromModelYaml(model), PolicyFiles.loadAll(policies));
         List<Port> ports = servedPorts(oracle.topology());
         if (ports.isEmpty()) {
-            err.println("predict: no pod in " + model + " serves " + (port == null ? "any port" : "port " + port)
+            throw new PolicyInputException("no pod in " + model + " serves " + (port == null ? "any port" : "port " + port)
                     + (protocol == null ? "" : " on " + protocol) + "; the model's pods serve " + servedPortsUnfiltered(oracle.topology()));
-            err.flush();
-            return 2;
         }
         // buffered: a large model prints hundreds of thousands of lines, and picocli's writer flushes on each
         PrintWriter buffered = new PrintWriter(new BufferedWriter(out, 1 << 16), false);

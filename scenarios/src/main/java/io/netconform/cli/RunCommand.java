@@ -1,6 +1,6 @@
 package io.netconform.cli;
 
-import io.netconform.cluster.ClusterException;
+import io.netconform.InputException;
 import io.netconform.junit.Run;
 import io.netconform.junit.RunConfig;
 import org.junit.platform.launcher.Launcher;
@@ -70,16 +70,10 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        RunConfig config;
-        try {
-            config = options.config();
-            validateTags();
-            if (baseline != null && !Files.isReadable(baseline)) {
-                throw new IllegalArgumentException("--baseline " + baseline + ": no such readable file");
-            }
-        } catch (IllegalArgumentException e) {
-            err.println("netconform run: " + e.getMessage());
-            return 2;
+        RunConfig config = options.config();
+        validateTags();
+        if (baseline != null && !Files.isReadable(baseline)) {
+            throw new InputException("--baseline " + baseline + ": no such readable file");
         }
         // the suites run in this JVM and read it from there, as -Dnetconform.require-revocation=true from Maven
         System.setProperty(io.netconform.junit.EstablishedFlows.REQUIRE, Boolean.toString(requireRevocation));
@@ -87,19 +81,12 @@ final class RunCommand implements Callable<Integer> {
         try {
             reportsOut = RunReports.prepare(config.reportsDir());
         } catch (IOException e) {
-            err.println("netconform run: cannot prepare " + config.reportsDir() + ": " + e.getMessage());
-            return 2;
+            throw new InputException("cannot prepare " + config.reportsDir() + ": " + e.getMessage(), e);
         }
-        Run run;
-        try {
-            run = Run.start(config, line -> {
-                out.println(line);
-                out.flush();
-            });
-        } catch (ClusterException | IllegalArgumentException e) {
-            err.println("netconform run: " + e.getMessage());
-            return 2;
-        }
+        Run run = Run.start(config, line -> {
+            out.println(line);
+            out.flush();
+        });
         TestExecutionSummary summary;
         try (run) {
             reportsOut.environment(run);
@@ -113,7 +100,8 @@ final class RunCommand implements Callable<Integer> {
 
     private TestExecutionSummary execute(Run run, PrintWriter out, Path reportsDir,
                                          Optional<NodeEvidenceListener> evidence) {
-        Map<String, String> parameters = new LinkedHashMap<>(run.config().toParameters());
+        // the suites find this run (and its config) by id; the other netconform.* parameters are for Maven/IDE runs
+        Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put(RunConfig.PREFIX + "run-id", run.id());
         // cheap suites first, the CNI health check last (it judges the whole run)
         parameters.put("junit.jupiter.testclass.order.default", "org.junit.jupiter.api.ClassOrderer$OrderAnnotation");
@@ -152,7 +140,7 @@ final class RunCommand implements Callable<Integer> {
     private static void validateTags(String option, List<String> tags) {
         for (String tag : tags) {
             if (!TAGS.contains(tag)) {
-                throw new IllegalArgumentException(option + ": unknown tag '" + tag + "': expected one of "
+                throw new InputException(option + ": unknown tag '" + tag + "': expected one of "
                         + new java.util.TreeSet<>(TAGS));
             }
         }

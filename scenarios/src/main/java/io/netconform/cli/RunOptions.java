@@ -1,5 +1,7 @@
 package io.netconform.cli;
 
+import io.netconform.cluster.Images;
+import io.netconform.cni.Cnis;
 import io.netconform.junit.RunConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
@@ -18,24 +20,24 @@ final class RunOptions {
     @Mixin
     ImageOptions images = new ImageOptions();
 
-    @Option(names = "--probe-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2s",
+    @Option(names = "--probe-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = RunConfig.DEFAULT_PROBE_TIMEOUT,
             description = "How long one probe waits for an answer before calling it a drop (default ${DEFAULT-VALUE}).")
     Duration probeTimeout;
 
-    @Option(names = "--converge-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10s",
+    @Option(names = "--converge-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = RunConfig.DEFAULT_CONVERGE_TIMEOUT,
             description = "How long a mismatching pair is re-probed before it is reported (default ${DEFAULT-VALUE}).")
     Duration convergeTimeout;
 
-    @Option(names = "--pod-ready-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "3m",
+    @Option(names = "--pod-ready-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = RunConfig.DEFAULT_POD_READY_TIMEOUT,
             description = "How long test pods may take to start (image problems fail at once) (default ${DEFAULT-VALUE}).")
     Duration podReadyTimeout;
 
-    @Option(names = "--max-node-pairs", paramLabel = "N", defaultValue = "8",
+    @Option(names = "--max-node-pairs", paramLabel = "N", defaultValue = RunConfig.DEFAULT_MAX_NODE_PAIRS,
             description = "Cross-node pairs sampled on large clusters; every node is still covered (default ${DEFAULT-VALUE}).")
     int maxNodePairs;
 
-    @Option(names = "--cni", paramLabel = "NAME",
-            description = "Override CNI detection: canal, calico, cilium, flannel, k3s-flannel.")
+    @Option(names = "--cni", paramLabel = "NAME", completionCandidates = Cnis.KnownNames.class,
+            description = "Override CNI detection: ${COMPLETION-CANDIDATES}.")
     String cni;
 
     @Option(names = "--expect-mtu", paramLabel = "BYTES",
@@ -56,11 +58,11 @@ final class RunOptions {
                     + "what changed (reports/node-evidence.md, summary.json). Off by default.")
     boolean nodeEvidence;
 
-    @Option(names = "--namespace-ttl", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2h",
+    @Option(names = "--namespace-ttl", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = RunConfig.DEFAULT_NAMESPACE_TTL,
             description = "Expiry written on test namespaces; `netconform gc` removes leftovers after it (default ${DEFAULT-VALUE}).")
     Duration namespaceTtl;
 
-    @Option(names = "--reports", paramLabel = "DIR", defaultValue = "reports",
+    @Option(names = "--reports", paramLabel = "DIR", defaultValue = RunConfig.DEFAULT_REPORTS,
             description = "Where reports go (default ${DEFAULT-VALUE}).")
     Path reports;
 

@@ -2,7 +2,6 @@ package io.netconform.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,10 +20,7 @@ class BenchCompareCommandTest {
     final StringWriter err = new StringWriter();
 
     int run(String... args) {
-        CommandLine cli = new CommandLine(new BenchCompareCommand());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return InProcess.execute(new PrintWriter(out, true), new PrintWriter(err, true), "bench-compare", args);
     }
 
     /** The bench fixtures live in harness's test resources, shared through its test-jar. */

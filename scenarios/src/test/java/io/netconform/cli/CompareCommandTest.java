@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CompareCommandTest {
 
@@ -20,10 +19,7 @@ class CompareCommandTest {
     private final StringWriter stderr = new StringWriter();
 
     private int compare(String... args) {
-        CommandLine cli = new CommandLine(new CompareCommand());
-        cli.setOut(new PrintWriter(stdout));
-        cli.setErr(new PrintWriter(stderr));
-        return cli.execute(args);
+        return InProcess.execute(new PrintWriter(stdout), new PrintWriter(stderr), "compare", args);
     }
 
     private int compareFixtures(String before, String after, String... more) {

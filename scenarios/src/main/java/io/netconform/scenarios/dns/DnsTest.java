@@ -3,7 +3,8 @@ package io.netconform.scenarios.dns;
 import io.fabric8.kubernetes.api.model.Service;
 import io.netconform.exec.PodRef;
 import io.netconform.junit.ConformanceSuite;
-import io.netconform.junit.RequiresPolicyEnforcement;
+import io.netconform.junit.Capability;
+import io.netconform.junit.Requires;
 import io.netconform.junit.Fleet;
 import io.netconform.junit.Scenario;
 import io.netconform.policy.Port;
@@ -101,7 +102,7 @@ class DnsTest {
     }
 
     @Test
-    @RequiresPolicyEnforcement
+    @Requires(Capability.NETWORK_POLICY)
     @DisplayName("under policy: default-deny egress blocks DNS; allowing UDP 53 to kube-dns restores it")
     void dnsUnderEgressPolicy(Scenario scenario) {
         // a client alone in its namespace, so the egress policies below judge nothing but its DNS traffic

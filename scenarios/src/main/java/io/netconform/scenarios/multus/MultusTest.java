@@ -2,7 +2,6 @@ package io.netconform.scenarios.multus;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,7 +9,9 @@ import io.netconform.cluster.PodReadiness;
 import io.netconform.cluster.TestPods;
 import io.netconform.exec.ExecResult;
 import io.netconform.exec.PodRef;
+import io.netconform.junit.Capability;
 import io.netconform.junit.ConformanceSuite;
+import io.netconform.junit.Requires;
 import io.netconform.junit.Run;
 import io.netconform.junit.Scenario;
 import io.netconform.probe.LinkMtu;
@@ -19,12 +20,12 @@ import io.netconform.probe.Probe;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
 import io.netconform.report.FailureKind;
+import io.netconform.report.Json;
 import io.netconform.report.Report;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.TestAbortedException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,19 +48,14 @@ import java.util.OptionalInt;
 @DisplayName("multus")
 class MultusTest {
 
-    static final String NOT_INSTALLED = "Multus is not installed (no kube-multus-ds / rke2-multus DaemonSet)";
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** What one pod shows of its secondary interface. */
     private record Secondary(PodRef pod, List<String> addresses, OptionalInt mtu, Optional<NetworkStatus> status) {
     }
 
     @Test
+    @Requires(Capability.MULTUS)
     @DisplayName("secondary interface: address, MTU and pod-to-pod reachability")
     void secondaryInterface(Scenario scenario) {
-        if (!scenario.cni().multus().present()) {
-            throw new TestAbortedException(NOT_INSTALLED);
-        }
         Run run = scenario.run();
         KubernetesClient client = run.cluster().client();
         String ns = run.namespaces().create("multus", "multus", Map.of());
@@ -129,7 +125,7 @@ class MultusTest {
             return Optional.empty();
         }
         try {
-            JsonNode mtu = JSON.readTree(config.toString()).path("mtu");
+            JsonNode mtu = Json.MAPPER.readTree(config.toString()).path("mtu");
             return mtu.canConvertToInt() ? Optional.of(mtu.asInt()) : Optional.empty();
         } catch (JsonProcessingException e) {
             throw new AssertionError(FailureKind.INFRA.marker() + " attachment " + attachment

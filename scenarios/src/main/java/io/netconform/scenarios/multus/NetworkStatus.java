@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netconform.report.Json;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +20,6 @@ import java.util.regex.Pattern;
 @JsonIgnoreProperties(ignoreUnknown = true)
 record NetworkStatus(String name, @JsonProperty("interface") String iface, List<String> ips, String mac,
                      @JsonProperty("default") boolean primary) {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern INET = Pattern.compile("\\binet6?\\s+([0-9A-Fa-f.:]+)/\\d+\\s.*?scope (\\w+)");
 
     NetworkStatus {
@@ -34,7 +32,7 @@ record NetworkStatus(String name, @JsonProperty("interface") String iface, List<
             return List.of();
         }
         try {
-            return List.copyOf(JSON.readValue(annotation, new TypeReference<List<NetworkStatus>>() { }));
+            return List.copyOf(Json.MAPPER.readValue(annotation, new TypeReference<List<NetworkStatus>>() { }));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the " + Attachment.STATUS_ANNOTATION + " annotation is not the JSON list"
                     + " Multus writes: " + e.getOriginalMessage() + "\n  value: " + annotation, e);

@@ -1,21 +1,17 @@
 package io.netconform.scenarios.policy;
 
-import io.netconform.junit.ConformanceSuite;
-import io.netconform.junit.RequiresPolicyEnforcement;
+import io.netconform.junit.PolicySuite;
 import io.netconform.junit.Scenario;
 import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
 /** Ingress holes selected by pod labels, namespace labels, and both. */
-@ConformanceSuite
-@Tag("policy")
-@RequiresPolicyEnforcement
+@PolicySuite
 @DisplayName("policy: allow by label")
 class AllowByLabelTest {
 

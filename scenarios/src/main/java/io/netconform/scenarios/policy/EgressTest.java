@@ -1,14 +1,12 @@
 package io.netconform.scenarios.policy;
 
-import io.netconform.junit.ConformanceSuite;
-import io.netconform.junit.RequiresPolicyEnforcement;
+import io.netconform.junit.PolicySuite;
 import io.netconform.junit.Scenario;
 import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -17,9 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Egress allow-lists: by pod label with DNS, and by ipBlock with except. */
-@ConformanceSuite
-@Tag("policy")
-@RequiresPolicyEnforcement
+@PolicySuite
 @DisplayName("policy: egress")
 class EgressTest {
 

@@ -1,21 +1,17 @@
 package io.netconform.scenarios.policy;
 
-import io.netconform.junit.ConformanceSuite;
-import io.netconform.junit.RequiresPolicyEnforcement;
+import io.netconform.junit.PolicySuite;
 import io.netconform.junit.Scenario;
 import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
 /** Frontend → backend → database: each tier reachable only from the tier in front of it, on its own port. */
-@ConformanceSuite
-@Tag("policy")
-@RequiresPolicyEnforcement
+@PolicySuite
 @DisplayName("policy: multi-tier")
 class MultiTierTest {
 

@@ -1,19 +1,15 @@
 package io.netconform.scenarios.policy;
 
-import io.netconform.junit.ConformanceSuite;
-import io.netconform.junit.RequiresPolicyEnforcement;
+import io.netconform.junit.PolicySuite;
 import io.netconform.junit.Scenario;
 import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Enforcement follows the API: a policy added, changed in place and deleted takes effect each time. */
-@ConformanceSuite
-@Tag("policy")
-@RequiresPolicyEnforcement
+@PolicySuite
 @DisplayName("policy: lifecycle")
 class PolicyLifecycleTest {
 

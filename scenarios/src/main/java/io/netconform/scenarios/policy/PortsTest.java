@@ -1,21 +1,19 @@
 package io.netconform.scenarios.policy;
 
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
-import io.netconform.junit.ConformanceSuite;
-import io.netconform.junit.RequiresPolicyEnforcement;
+import io.netconform.junit.Capability;
+import io.netconform.junit.PolicySuite;
+import io.netconform.junit.Requires;
 import io.netconform.junit.Scenario;
 import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** What a rule's ports match: names resolved per pod, ranges, and the protocol. */
-@ConformanceSuite
-@Tag("policy")
-@RequiresPolicyEnforcement
+@PolicySuite
 @DisplayName("policy: ports")
 class PortsTest {
 
@@ -82,14 +80,14 @@ class PortsTest {
     }
 
     @Test
+    @Requires(Capability.SCTP)
     @DisplayName("SCTP: an SCTP rule opens SCTP, not TCP on the same number")
     void sctp(Scenario scenario) {
         Port sctp9000 = Port.sctp(9000);
         Port tcp9000 = Port.tcp(9000);
         // one client is enough: SCTP support is what is in question here, not selection
         Topology topology = Topology.of("app/server", "app/client").serving(sctp9000, tcp9000);
-        // clusters without the SCTP kernel module cannot carry it at all: skip with that reason, before any policy
-        scenario.deploy(topology).requireProtocol(sctp9000).apply("ports/sctp.yaml");
+        scenario.deploy(topology).apply("ports/sctp.yaml");
 
         scenario.verify(sctp9000, Reachability.allAllowed(topology, sctp9000));
         scenario.verify(tcp9000, Reachability.allAllowed(topology, tcp9000)
