@@ -28,6 +28,7 @@ import io.netconform.report.Evidence;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 import io.netconform.report.Summary;
+import org.opentest4j.TestAbortedException;
 
 import java.io.IOException;
 import java.net.URI;

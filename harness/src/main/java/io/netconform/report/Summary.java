@@ -144,6 +144,7 @@ public record Summary(
         }
     }
 
+    /**
      * One watched path and check of {@code netconform watch}: how long it was down and how often.
      * {@code connection} is {@code NEW} (a fresh connection or exchange per sample) or {@code REUSED} (one
      * long-lived connection); {@code neverUp} says why a target never worked (null when it did).

@@ -102,7 +102,8 @@ class ComparisonTest {
 
     private static Summary withNodeEvidence(Summary s, List<Summary.NodeChange> evidence) {
         return new Summary(s.schema(), s.runId(), s.startedAt(), s.finishedAt(), s.durationMs(), s.harnessVersion(),
-                s.cluster(), s.cni(), s.checks(), s.reachability(), s.mtu(), s.dns(), s.latency(), s.bench(), evidence);
+                s.cluster(), s.cni(), s.checks(), s.reachability(), s.mtu(), s.dns(), s.latency(), s.bench(), evidence,
+                s.disruption());
     }
 
     @Test

@@ -27,7 +27,8 @@ class ConformanceReportTest {
     static Summary summary(List<Summary.Check> checks) {
         return new Summary(Summary.SCHEMA, "nc-abc123", Instant.parse("2026-12-02T06:00:00Z"),
                 Instant.parse("2026-12-02T06:05:00Z"), 300_000, "1.0", null,
-                Map.of("cni.name", "calico", "cni.version", "v3.31.0"), checks, List.of(), List.of(), List.of(), List.of(), null);
+                Map.of("cni.name", "calico", "cni.version", "v3.31.0"), checks, List.of(), List.of(), List.of(), List.of(), null,
+                List.of(), List.of());
     }
 
     @Test

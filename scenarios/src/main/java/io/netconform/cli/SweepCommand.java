@@ -159,7 +159,8 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     private TestExecutionSummary execute(Run run, PrintWriter out) {
-        Map<String, String> parameters = new LinkedHashMap<>(run.config().toParameters());
+        // the suites find this run (and its config) by id
+        Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put(RunConfig.PREFIX + "run-id", run.id());
         try {
             Files.createDirectories(run.config().reportsDir().resolve("junit"));

@@ -1,7 +1,8 @@
 package io.netconform.generated;
 
 import io.netconform.junit.ConformanceSuite;
-import io.netconform.junit.RequiresPolicyEnforcement;
+import io.netconform.junit.Capability;
+import io.netconform.junit.Requires;
 import io.netconform.junit.Run;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
@@ -23,7 +24,7 @@ import java.util.stream.Stream;
  */
 @ConformanceSuite
 @Tag("sweep")
-@RequiresPolicyEnforcement
+@Requires(Capability.NETWORK_POLICY)
 @DisplayName("sweep")
 class PolicySweep {
 

@@ -2,7 +2,8 @@ package io.netconform.scenarios.clusterpolicy;
 
 import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.RequiresClusterPolicyApi;
-import io.netconform.junit.RequiresPolicyEnforcement;
+import io.netconform.junit.Capability;
+import io.netconform.junit.Requires;
 import io.netconform.junit.Scenario;
 import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 @ConformanceSuite
 @Tag("clusterpolicy")
 @RequiresClusterPolicyApi({"AdminNetworkPolicy", "BaselineAdminNetworkPolicy"})
-@RequiresPolicyEnforcement
+@Requires(Capability.NETWORK_POLICY)
 @DisplayName("cluster policy: AdminNetworkPolicy / BaselineAdminNetworkPolicy v1alpha1")
 class AdminNetworkPolicyTest {
 

@@ -2,7 +2,8 @@ package io.netconform.scenarios.clusterpolicy;
 
 import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.RequiresClusterPolicyApi;
-import io.netconform.junit.RequiresPolicyEnforcement;
+import io.netconform.junit.Capability;
+import io.netconform.junit.Requires;
 import io.netconform.junit.Scenario;
 import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 @ConformanceSuite
 @Tag("clusterpolicy")
 @RequiresClusterPolicyApi("ClusterNetworkPolicy")
-@RequiresPolicyEnforcement
+@Requires(Capability.NETWORK_POLICY)
 @DisplayName("cluster policy: ClusterNetworkPolicy v1alpha2")
 class ClusterNetworkPolicyTest {
 
@@ -131,12 +132,13 @@ class ClusterNetworkPolicyTest {
     }
 
     @Test
+    @Requires(Capability.SCTP)
     @DisplayName("protocols: SCTP is denied by its own entry")
     void sctp(Scenario scenario) {
         Port sctp = Port.sctp(80);
         Topology topology = XY.serving(sctp);
-        // skips with the reason where pods cannot serve SCTP (e.g. a kernel without SCTP sockets)
-        scenario.deploy(topology).requireProtocol(sctp).apply("clusterpolicy/protocols.yaml");
+        // @Requires(SCTP) skips with the reason where pods cannot serve SCTP (e.g. a kernel without SCTP sockets)
+        scenario.deploy(topology).apply("clusterpolicy/protocols.yaml");
 
         scenario.verifyDropped(sctp, Reachability.allAllowed(topology, sctp).deny("x/*", "y/*"));
     }

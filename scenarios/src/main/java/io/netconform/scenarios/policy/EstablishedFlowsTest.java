@@ -2,7 +2,8 @@ package io.netconform.scenarios.policy;
 
 import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.EstablishedFlows;
-import io.netconform.junit.RequiresPolicyEnforcement;
+import io.netconform.junit.Capability;
+import io.netconform.junit.Requires;
 import io.netconform.junit.Scenario;
 import io.netconform.policy.Port;
 import io.netconform.policy.Topology;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 @ConformanceSuite
 @Tag("policy")
 @Tag("policy-established")
-@RequiresPolicyEnforcement
+@Requires(Capability.NETWORK_POLICY)
 @DisplayName("policy: open connections")
 class EstablishedFlowsTest {
 
