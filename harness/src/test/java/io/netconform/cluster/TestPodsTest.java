@@ -149,6 +149,12 @@ class TestPodsTest {
 
             assertThat(shell.waitFor(5, TimeUnit.SECONDS)).as("server stops when a listener dies").isTrue();
             assertThat(shell.exitValue()).isEqualTo(1);
+            // the other listeners, orphaned by the shell's exit, still hold its output pipe open: end them before
+            // reading it to its end, or the read waits for them forever
+            started.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle p : started) {
+                p.onExit().get(5, TimeUnit.SECONDS);
+            }
             assertThat(new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                     .contains("tcp/" + tcp + " listener exited", "a listener exited");
         } finally {
