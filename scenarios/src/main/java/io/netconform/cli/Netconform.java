@@ -19,7 +19,7 @@ import java.util.Set;
                         + "2 could not run (bad arguments, no cluster, unreachable API, image or admission problems)."},
         footer = {"",
                 "Examples:",
-                "  netconform run                                   # current kubeconfig, all suites but bench",
+                "  netconform run                                   # current kubeconfig, all suites but bench, services, hostnetwork",
                 "  netconform run --include-tags dns,mtu --expect-mtu 1450",
                 "  netconform run --image-registry registry.local:5000/mirror --image-pull-secret regcred",
                 "  netconform run --baseline before/summary.json    # after an upgrade: what changed",

@@ -40,7 +40,12 @@ final class RunCommand implements Callable<Integer> {
     /** Tags a user can select; the suites carry exactly these. */
     static final Set<String> TAGS = Set.of("connectivity", "mtu", "dns", "policy", "clusterpolicy", "bench", "dualstack",
             "multus", "services", "hostnetwork", "policy-established");
-    static final List<String> DEFAULT_EXCLUDED = List.of("bench");
+    /**
+     * bench has its own command; services and hostnetwork are opt-in (--include-tags) until they have passed on a
+     * quiet real cluster: on the lab, UDP from a pod to the hostNetwork pod on its own node is not yet told apart from
+     * a harness artefact (the node may answer from another of its addresses), and a nightly run must not cry wolf.
+     */
+    static final List<String> DEFAULT_EXCLUDED = List.of("bench", "services", "hostnetwork");
 
     @Mixin
     RunOptions options = new RunOptions();
@@ -51,7 +56,8 @@ final class RunCommand implements Callable<Integer> {
     List<String> includeTags = new ArrayList<>();
 
     @Option(names = "--exclude-tags", split = ",", paramLabel = "TAG",
-            description = "Skip checks with these tags (default: bench; use `netconform bench` for benchmarks).")
+            description = "Skip checks with these tags (default: bench, services, hostnetwork; use `netconform bench` for "
+                    + "benchmarks and --include-tags services,hostnetwork for the north-south and host-network suites).")
     List<String> excludeTags;
 
     @Option(names = "--require-revocation",

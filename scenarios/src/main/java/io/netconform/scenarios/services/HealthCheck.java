@@ -19,7 +19,10 @@ final class HealthCheck {
     }
 
     static Service loadBalancer(Scenario scenario, ServiceBed bed) {
+        // TCP only: a LoadBalancer Service may not mix protocols before the MixedProtocolLBService gate (beta in
+        // 1.24); Kubernetes 1.20 refuses it with 422, and the health-check port does not depend on the protocol
         Service lb = bed.create(bed.service("local-lb", ServiceBed.ONE).editSpec().withType("LoadBalancer")
+                .removeMatchingFromPorts(port -> "UDP".equals(port.getProtocol()))
                 .withExternalTrafficPolicy("Local").withLoadBalancerClass(NO_CONTROLLER).endSpec());
         boolean cloud = scenario.run().cluster().client().nodes().list().getItems().stream().map(Node::getSpec)
                 .anyMatch(s -> s.getProviderID() != null && !s.getProviderID().isBlank());
