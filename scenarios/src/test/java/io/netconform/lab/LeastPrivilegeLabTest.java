@@ -60,7 +60,8 @@ class LeastPrivilegeLabTest {
                     Secret secret = admin.secrets().inNamespace("netconform").withName(sa.getSecrets().get(0).getName()).get();
                     return secret == null || secret.getData() == null ? null : secret.getData().get("token");
                 }, t -> t != null);
-        work = Files.createDirectories(Path.of("target", "e2e-lab", "least-privilege"));
+        // absolute: the run's working directory is `work` itself
+        work = Files.createDirectories(Path.of("target", "e2e-lab", "least-privilege")).toAbsolutePath();
         kubeconfig = work.resolve("kubeconfig");
         // a kubeconfig with the service account's token and nothing of the admin's credentials
         Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: lab\n  cluster:\n"
