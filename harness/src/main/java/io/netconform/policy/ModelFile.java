@@ -60,13 +60,14 @@ final class ModelFile {
         if (pods == null) {
             throw new PolicyInputException(file + ": pods is missing or not a list");
         }
+        Map<PodId, Topology.Pod> declared = new LinkedHashMap<>();
         for (int i = 0; i < pods.size(); i++) {
-            topology = addPod(topology, pods.get(i), file + ": pods[" + i + "]", namespaces.keySet());
+            addPod(declared, pods.get(i), file + ": pods[" + i + "]", namespaces.keySet());
         }
-        return topology;
+        return topology.withPods(declared.values());
     }
 
-    private static Topology addPod(Topology topology, Object entry, String where, Set<String> namespaces) {
+    private static void addPod(Map<PodId, Topology.Pod> declared, Object entry, String where, Set<String> namespaces) {
         Map<String, Object> pod = map(entry, where);
         unknownKeys(pod, POD_KEYS, where);
         String namespace = string(pod.get("namespace"), where + ".namespace");
@@ -106,10 +107,9 @@ final class ModelFile {
         } catch (IllegalArgumentException e) {
             throw new PolicyInputException(at + ": " + e.getMessage(), e);
         }
-        if (topology.podIds().contains(id)) {
+        if (declared.putIfAbsent(id, new Topology.Pod(id, labels, ports, ips)) != null) {
             throw new PolicyInputException(at + ": pod " + id + " is declared twice");
         }
-        return topology.withPod(new Topology.Pod(id, labels, ports, ips));
     }
 
     private static Port port(Object entry, String where) {

@@ -3,6 +3,7 @@ package io.netconform.policy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,6 +140,18 @@ public final class Topology {
     }
 
     /** Adds a pod to a declared namespace. */
+    /** Adds pods in one copy (a model file's hundreds of pods, one {@link #withPod} each, would copy the map each time). */
+    public Topology withPods(Collection<Pod> added) {
+        Map<PodId, Pod> copy = new LinkedHashMap<>(pods);
+        for (Pod pod : added) {
+            requireNamespace(pod.id().namespace());
+            if (copy.put(pod.id(), pod) != null) {
+                throw new IllegalArgumentException("pod " + pod.id() + " is already in the topology");
+            }
+        }
+        return new Topology(namespaces, Collections.unmodifiableMap(copy));
+    }
+
     public Topology withPod(Pod pod) {
         requireNamespace(pod.id().namespace());
         if (pods.containsKey(pod.id())) {

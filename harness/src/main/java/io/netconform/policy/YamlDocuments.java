@@ -109,9 +109,10 @@ final class YamlDocuments {
             }
         }
 
-        Object parse() {
+        /** Binds an object already read from this document to a fabric8 type; errors name the document and field. */
+        <T> T convert(Object object, Class<T> type) {
             try {
-                return SERIALIZATION.unmarshal(text);
+                return SERIALIZATION.convertValue(object, type);
             } catch (RuntimeException e) {
                 throw new PolicyInputException(describe(e), e);
             }

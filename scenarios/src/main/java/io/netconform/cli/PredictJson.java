@@ -38,21 +38,23 @@ final class PredictJson {
             json.writeStringField("schema", SCHEMA);
             json.writeArrayFieldStart("flows");
             List<Topology.Pod> pods = oracle.topology().pods();
-            for (Topology.Pod from : pods) {
-                for (Topology.Pod to : pods) {
-                    if (from.id().equals(to.id())) {
+            // per pod once, not per flow: its id as written, and the served ports the filter keeps
+            String[] ids = pods.stream().map(pod -> pod.id().toString()).toArray(String[]::new);
+            List<List<Port>> served = pods.stream().map(pod -> pod.ports().stream()
+                    .filter(p -> ports.stream().anyMatch(p::sameTraffic))
+                    .map(p -> new Port(p.number(), p.protocol(), null)).toList()).toList();
+            for (int f = 0; f < pods.size(); f++) {
+                for (int t = 0; t < pods.size(); t++) {
+                    if (f == t) {
                         continue;
                     }
-                    for (Port served : to.ports()) {
-                        if (ports.stream().noneMatch(served::sameTraffic)) {
-                            continue;
-                        }
-                        Prediction p = oracle.predict(from.id(), to.id(), new Port(served.number(), served.protocol(), null));
+                    for (Port port : served.get(t)) {
+                        Prediction p = oracle.predict(pods.get(f).id(), pods.get(t).id(), port);
                         json.writeStartObject();
-                        json.writeStringField("from", from.id().toString());
-                        json.writeStringField("to", to.id().toString());
-                        json.writeNumberField("port", served.number());
-                        json.writeStringField("protocol", served.protocol().name());
+                        json.writeStringField("from", ids[f]);
+                        json.writeStringField("to", ids[t]);
+                        json.writeNumberField("port", port.number());
+                        json.writeStringField("protocol", port.protocol().name());
                         json.writeBooleanField("allowed", p.allowed());
                         direction(json, "ingress", p.ingress(), policies, rules);
                         direction(json, "egress", p.egress(), policies, rules);
