@@ -22,8 +22,9 @@ import java.util.stream.Stream;
  * (a missing one skips it with the reason; NetworkPolicy with {@code --require-policy} fails it).
  *
  * <p>State lives in JUnit's stores: the run in the root store (closed after the last suite when this extension
- * started it), each scenario in its test's store (closed, i.e. its namespaces deleted, when the test ends —
- * passed, failed or thrown).
+ * started it), each scenario in its test's store (closed when the test ends — passed, failed or thrown: its own
+ * namespaces deleted, shared deployments put back), and the deployments a suite class's cases share in the class's
+ * store (deleted when the class ends).
  */
 public final class ConformanceExtension implements ParameterResolver, BeforeEachCallback {
 
@@ -92,7 +93,22 @@ public final class ConformanceExtension implements ParameterResolver, BeforeEach
             return run;
         }
         return context.getStore(NS).getOrComputeIfAbsent("scenario",
-                key -> new Scenario(run, context.getRequiredTestClass().getSimpleName() + "." + context.getDisplayName()),
+                key -> new Scenario(run, context.getRequiredTestClass().getSimpleName() + "." + context.getDisplayName(),
+                        shared(context, run)),
                 Scenario.class);
+    }
+
+    /**
+     * The deployments the cases of one suite class share, kept in the class's store: JUnit closes them (deletes the
+     * namespaces) when the class ends, passed, failed or aborted. Its scenarios are closed first, as test stores are.
+     */
+    static SharedDeployments shared(ExtensionContext context, Run run) {
+        ExtensionContext classContext = context;
+        while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+            classContext = classContext.getParent().get();
+        }
+        String owner = context.getRequiredTestClass().getSimpleName();
+        return classContext.getStore(NS).getOrComputeIfAbsent("shared-deployments",
+                key -> new SharedDeployments(run, owner), SharedDeployments.class);
     }
 }

@@ -1,11 +1,7 @@
 package io.netconform.junit;
 
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.netconform.cluster.PodReadiness;
 import io.netconform.cluster.TestPods;
@@ -13,6 +9,9 @@ import io.netconform.exec.PodRef;
 import io.netconform.policy.PodId;
 import io.netconform.policy.Topology;
 
+import org.awaitility.Awaitility;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,9 @@ import java.util.Map;
  * A topology deployed on the cluster: one run-scoped namespace per logical namespace, one netshoot server per pod,
  * all ready, with their IPs — and the translation of logical policies into this deployment's real namespaces.
  * Deploying costs namespaces and pods (tens of seconds on slow clusters); what only changes policies and labels
- * (the sweep's cases) reuses one deployment. Closing it starts the namespaces' deletion; the run waits at its end.
+ * (the sweep's cases, the policy cases of one suite class that share a topology) reuses one deployment, put back
+ * between cases with {@link #reset} and {@link #awaitNoPolicies}. Closing it starts the namespaces' deletion; the run
+ * waits at its end.
  */
 public final class Deployment implements AutoCloseable {
 
@@ -30,6 +31,9 @@ public final class Deployment implements AutoCloseable {
     private final Map<String, String> realNamespace;
     private final Map<PodId, PodRef> pods;
     private final Topology topology;
+    /** Labels as deployed, of the pods and (logical) namespaces a case relabelled. */
+    private final Map<PodId, Map<String, String>> changedPodLabels = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> changedNamespaceLabels = new LinkedHashMap<>();
 
     private Deployment(Run run, Map<String, String> realNamespace, Map<PodId, PodRef> pods, Topology topology) {
         this.run = run;
@@ -91,13 +95,13 @@ public final class Deployment implements AutoCloseable {
         return Map.copyOf(realNamespace);
     }
 
+    /** The namespace names and the rewriting of logical policies into them. */
+    public RealNamespaces realNamespaces() {
+        return new RealNamespaces(realNamespace);
+    }
+
     public String realNamespace(String logical) {
-        String real = realNamespace.get(logical);
-        if (real == null) {
-            throw new IllegalArgumentException("namespace '" + logical + "' is not a namespace of the deployed topology "
-                    + realNamespace.keySet());
-        }
-        return real;
+        return realNamespaces().real(logical);
     }
 
     /** Every deployed pod, in topology order. */
@@ -114,48 +118,67 @@ public final class Deployment implements AutoCloseable {
     }
 
     String logical(String real) {
-        return realNamespace.entrySet().stream().filter(e -> e.getValue().equals(real)).map(Map.Entry::getKey)
-                .findFirst().orElseThrow();
+        return realNamespaces().logical(real);
     }
 
     /**
      * A policy written in logical namespaces, as it must be created here: in the real namespace, and with
-     * {@code kubernetes.io/metadata.name} selectors naming real namespaces (the API server sets that label to the real
-     * name). Other labels need no mapping: namespaces carry the topology's labels.
+     * {@code kubernetes.io/metadata.name} selectors naming real namespaces (see {@link RealNamespaces#onCluster}).
      */
     public NetworkPolicy onCluster(NetworkPolicy logicalPolicy) {
-        NetworkPolicy p = new NetworkPolicyBuilder(logicalPolicy).build();
-        p.getMetadata().setNamespace(realNamespace(logicalPolicy.getMetadata().getNamespace()));
-        p.getMetadata().setResourceVersion(null);
-        if (p.getSpec().getIngress() != null) {
-            p.getSpec().getIngress().forEach(r -> mapPeers(r.getFrom()));
-        }
-        if (p.getSpec().getEgress() != null) {
-            p.getSpec().getEgress().forEach(r -> mapPeers(r.getTo()));
-        }
-        return p;
+        return realNamespaces().onCluster(logicalPolicy);
     }
 
-    private void mapPeers(List<NetworkPolicyPeer> peers) {
-        if (peers == null) {
-            return;
+    // ---- reuse: what a case changes, and putting it back ----
+
+    /** Merges labels into a deployed pod's; {@link #reset} puts the pod's labels back as they were deployed. */
+    public void labelPod(PodId pod, Map<String, String> labels) {
+        run.cluster().client().pods().inNamespace(realNamespace(pod.namespace())).withName(pod.name()).edit(p -> {
+            changedPodLabels.putIfAbsent(pod, new LinkedHashMap<>(p.getMetadata().getLabels()));
+            p.getMetadata().getLabels().putAll(labels);
+            return p;
+        });
+    }
+
+    /** Merges labels into a deployed namespace's (logical name); {@link #reset} puts them back. */
+    public void labelNamespace(String logical, Map<String, String> labels) {
+        run.cluster().client().namespaces().withName(realNamespace(logical)).edit(n -> {
+            changedNamespaceLabels.putIfAbsent(logical, new LinkedHashMap<>(n.getMetadata().getLabels()));
+            n.getMetadata().getLabels().putAll(labels);
+            return n;
+        });
+    }
+
+    /**
+     * Makes the deployment as it was deployed, for the next case: labels a case changed back first, then every
+     * NetworkPolicy in its namespaces deleted (a CNI that only notices labels on a policy change still sees both).
+     * The namespaces are this run's own, so every policy in them is one of ours.
+     */
+    public void reset() {
+        KubernetesClient client = run.cluster().client();
+        changedPodLabels.forEach((pod, labels) -> client.pods().inNamespace(realNamespace(pod.namespace()))
+                .withName(pod.name()).edit(p -> {
+                    p.getMetadata().setLabels(labels);
+                    return p;
+                }));
+        changedPodLabels.clear();
+        changedNamespaceLabels.forEach((ns, labels) -> client.namespaces().withName(realNamespace(ns)).edit(n -> {
+            n.getMetadata().setLabels(labels);
+            return n;
+        }));
+        changedNamespaceLabels.clear();
+        for (String ns : realNamespace.values()) {
+            client.network().v1().networkPolicies().inNamespace(ns).delete();
         }
-        for (NetworkPolicyPeer peer : peers) {
-            LabelSelector sel = peer.getNamespaceSelector();
-            if (sel == null) {
-                continue;
-            }
-            if (sel.getMatchLabels() != null) {
-                sel.getMatchLabels().computeIfPresent(Topology.METADATA_NAME_LABEL, (k, v) -> realNamespace.getOrDefault(v, v));
-            }
-            if (sel.getMatchExpressions() != null) {
-                for (LabelSelectorRequirement req : sel.getMatchExpressions()) {
-                    if (Topology.METADATA_NAME_LABEL.equals(req.getKey()) && req.getValues() != null) {
-                        req.setValues(req.getValues().stream().map(v -> realNamespace.getOrDefault(v, v)).toList());
-                    }
-                }
-            }
-        }
+    }
+
+    /** Waits until the API lists no NetworkPolicy in this deployment's namespaces: the previous case's are gone. */
+    public void awaitNoPolicies() {
+        KubernetesClient client = run.cluster().client();
+        Awaitility.await("no NetworkPolicy left in the namespaces " + realNamespace.values())
+                .atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                .until(() -> realNamespace.values().stream()
+                        .allMatch(ns -> client.network().v1().networkPolicies().inNamespace(ns).list().getItems().isEmpty()));
     }
 
     /** Starts deleting the namespaces (the run waits for them at its end: deletion takes ~1 min on some clusters). */

@@ -16,7 +16,6 @@ import io.netconform.probe.ProbeRequest;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
-import org.awaitility.Awaitility;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,7 +91,7 @@ public final class SweepRunner {
         List<CaseResult.Step> steps = new ArrayList<>();
         Topology model = model();
         try {
-            awaitNoPolicies();
+            deployment.awaitNoPolicies();
             steps.add(check("baseline: previous case gone, every pair open", model, List.of()));
             c.policies().forEach(this::apply);
             steps.add(check("policies", model, c.policies()));
@@ -184,16 +183,7 @@ public final class SweepRunner {
         if (c.action() != null && c.action().kind() == SweepCase.ActionKind.NAMESPACE_LABEL) {
             relabelNamespace(c.action().target(), Map.of("env", SweepModel.ENV.get(c.action().target())));
         }
-        for (String ns : deployment.namespaces().values()) {
-            client().network().v1().networkPolicies().inNamespace(ns).delete();
-        }
-    }
-
-    private void awaitNoPolicies() {
-        Awaitility.await("no NetworkPolicy left in the sweep namespaces " + deployment.namespaces().values())
-                .atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
-                .until(() -> deployment.namespaces().values().stream()
-                        .allMatch(ns -> client().network().v1().networkPolicies().inNamespace(ns).list().getItems().isEmpty()));
+        deployment.reset();
     }
 
     private KubernetesClient client() {

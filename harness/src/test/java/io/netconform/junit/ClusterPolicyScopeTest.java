@@ -36,7 +36,7 @@ class ClusterPolicyScopeTest {
                     to: [{networks: [0.0.0.0/0]}]
                 """, GenericKubernetesResource.class);
 
-        Scenario.restrictToRun(policy, "nc-abc123", Map.of("x", "nc-abc123-x", "y", "nc-abc123-y"));
+        new RealNamespaces(Map.of("x", "nc-abc123-x", "y", "nc-abc123-y")).restrictToRun(policy, "nc-abc123");
 
         assertThat(YAML.asYaml(policy.getAdditionalProperties().get("spec"))).isEqualTo("""
                 ---

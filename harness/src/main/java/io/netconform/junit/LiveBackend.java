@@ -1,0 +1,242 @@
+package io.netconform.junit;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.netconform.cluster.RunClusterPolicies;
+import io.netconform.exec.PodRef;
+import io.netconform.policy.ClusterPolicy;
+import io.netconform.policy.PodId;
+import io.netconform.policy.PolicyOracle;
+import io.netconform.policy.Port;
+import io.netconform.policy.Reachability;
+import io.netconform.policy.Topology;
+import io.netconform.probe.BatchProber;
+import io.netconform.probe.Probe;
+import io.netconform.probe.ProbeRequest;
+import io.netconform.probe.Verdict;
+import io.netconform.probe.Verification;
+import io.netconform.report.BrokenCheck;
+import io.netconform.report.Evidence;
+import io.netconform.report.FailureKind;
+import io.netconform.report.Report;
+import io.netconform.report.Summary;
+import org.opentest4j.TestAbortedException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cluster: topologies deployed as run-scoped namespaces and pods (or taken from the suite class's
+ * {@link SharedDeployments} when an earlier case deployed the same topology), policies created in the real namespaces,
+ * pairs probed with the batch prober, failures with grids, reproduce lines and evidence.
+ */
+final class LiveBackend implements ScenarioBackend {
+
+    private final Run run;
+    private final String testName;
+    private final BatchProber prober;
+    /** The suite class's reusable deployments; null: this scenario's deployments are its own. */
+    private final SharedDeployments shared;
+    private final Map<Deployment, Topology> deployments = new LinkedHashMap<>();
+    /** Cluster-scoped objects this scenario created: kind and name on the cluster. */
+    private final List<String[]> createdCluster = new ArrayList<>();
+    private final Map<String, String> realNamespace = new LinkedHashMap<>();
+    private final Map<PodId, PodRef> pods = new LinkedHashMap<>();
+
+    LiveBackend(Run run, String testName, BatchProber prober, SharedDeployments shared) {
+        this.run = run;
+        this.testName = testName;
+        this.prober = prober;
+        this.shared = shared;
+    }
+
+    @Override
+    public Deployed deploy(Topology wanted) {
+        Deployment deployment = shared == null ? Deployment.create(run, testName, wanted) : shared.acquire(wanted);
+        deployments.put(deployment, wanted);
+        realNamespace.putAll(deployment.namespaces());
+        pods.putAll(deployment.pods());
+        return new Deployed(deployment.topology(), deployment.realNamespaces(), deployment.pods());
+    }
+
+    private Deployment holding(String logicalNamespace) {
+        return deployments.keySet().stream().filter(d -> d.namespaces().containsKey(logicalNamespace))
+                .reduce((first, second) -> second)
+                .orElseThrow(() -> new IllegalArgumentException("namespace '" + logicalNamespace
+                        + "' is not a namespace of the deployed topology " + realNamespace.keySet()));
+    }
+
+    @Override
+    public void apply(NetworkPolicy logical) {
+        NetworkPolicy onCluster = holding(logical.getMetadata().getNamespace()).onCluster(logical);
+        run.cluster().client().network().v1().networkPolicies().inNamespace(onCluster.getMetadata().getNamespace())
+                .resource(onCluster).createOr(p -> p.update());
+    }
+
+    @Override
+    public void remove(NetworkPolicy logical) {
+        run.cluster().client().network().v1().networkPolicies()
+                .inNamespace(holding(logical.getMetadata().getNamespace()).realNamespace(logical.getMetadata().getNamespace()))
+                .withName(logical.getMetadata().getName()).delete();
+    }
+
+    @Override
+    public NetworkPolicy stored(NetworkPolicy logical) {
+        String ns = logical.getMetadata().getNamespace();
+        NetworkPolicy onServer = run.cluster().client().network().v1().networkPolicies()
+                .inNamespace(holding(ns).realNamespace(ns)).withName(logical.getMetadata().getName()).get();
+        if (onServer == null) {
+            throw new IllegalStateException("policy " + ns + "/" + logical.getMetadata().getName()
+                    + " was applied but the API server no longer has it");
+        }
+        return onServer;
+    }
+
+    @Override
+    public void requireClusterPolicyApi(ClusterPolicy policy) {
+        kind(policy);
+    }
+
+    private RunClusterPolicies.Kind kind(ClusterPolicy policy) {
+        RunClusterPolicies.Kind kind = RunClusterPolicies.kind(policy.apiVersion(), policy.kind());
+        run.clusterPolicyUnavailable(kind).ifPresent(reason -> {
+            throw new TestAbortedException(reason);
+        });
+        if (kind.equals(RunClusterPolicies.BASELINE_ADMIN_NETWORK_POLICY) && run.cluster().client()
+                .genericKubernetesResources(kind.apiVersion(), kind.kind()).withName("default").get() != null
+                && createdCluster.stream().noneMatch(c -> c[0].equals(kind.kind()))) {
+            throw new TestAbortedException("the cluster already has a BaselineAdminNetworkPolicy 'default' (the API"
+                    + " allows one per cluster); netconform does not replace the cluster's own");
+        }
+        return kind;
+    }
+
+    @Override
+    public void apply(ClusterPolicy policy) {
+        RunClusterPolicies.Kind kind = kind(policy);
+        GenericKubernetesResource onCluster = policy.resource();
+        onCluster.getMetadata().setName(run.clusterPolicies().clusterName(kind, policy.name()));
+        new RealNamespaces(realNamespace).restrictToRun(onCluster, run.id());
+        GenericKubernetesResource created = run.clusterPolicies().create(onCluster, testName);
+        createdCluster.add(new String[] {created.getKind(), created.getMetadata().getName()});
+    }
+
+    @Override
+    public Verification verify(Port port, Reachability expected, PolicyOracle oracle) {
+        Topology t = oracle.topology();
+        List<ProbeRequest> requests = new ArrayList<>();
+        Map<String, Boolean> expectAllowed = new LinkedHashMap<>();
+        Map<String, Reachability.Pair> pairsByKey = new LinkedHashMap<>();
+        for (Reachability.Pair pair : expected.pairs()) {
+            String ip = t.pod(pair.to()).ips().get(0);
+            String key = pair.toString();
+            requests.add(new ProbeRequest(key, pods.get(pair.from()), Probe.port(ip, port, run.config().probeTimeout()),
+                    pair.to().toString()));
+            expectAllowed.put(key, expected.get(pair.from(), pair.to()) == Reachability.State.ALLOWED);
+            pairsByKey.put(key, pair);
+        }
+        Verification v = Report.step("probe " + requests.size() + " pairs on " + port,
+                () -> prober.verify(requests, expectAllowed, run.config().convergeTimeout()));
+        Reachability observed = Reachability.unknown(t, port);
+        v.observed().forEach((key, result) -> {
+            Reachability.Pair pair = pairsByKey.get(key);
+            if (result.verdict() != Verdict.ERROR) {
+                observed.set(pair.from(), pair.to(), result.verdict().allowed()
+                        ? Reachability.State.ALLOWED : Reachability.State.BLOCKED);
+            }
+        });
+        record(port, expected, observed, v);
+        if (!v.errors().isEmpty()) {
+            String message = v.errors().size() + " of " + requests.size()
+                    + " probes could not observe on " + port + " (exec or tool errors, not network verdicts)\n"
+                    + v.describeFailures();
+            throw new BrokenCheck(message + evidence(message, List.copyOf(pods.values())));
+        }
+        if (!v.mismatches().isEmpty()) {
+            boolean unexpectedAllow = v.mismatches().stream().anyMatch(k -> !expectAllowed.get(k));
+            FailureKind kind = unexpectedAllow ? FailureKind.UNEXPECTED_ALLOW : FailureKind.UNEXPECTED_DROP;
+            String message = kind.marker() + " " + testName + ": "
+                    + Reachability.report(expected, observed,
+                    pair -> oracle.predict(pair.from(), pair.to(), port).why(),
+                    pair -> v.observed().get(pair.toString()).detail(),
+                    pair -> v.requests().get(pair.toString()).reproduce())
+                    + "\n(cni: " + run.cni().name() + ", waited " + run.config().convergeTimeout().toSeconds() + " s)";
+            throw new AssertionError(message + evidence(message, List.copyOf(pods.values())));
+        }
+        return v;
+    }
+
+    private void record(Port port, Reachability expected, Reachability observed, Verification v) {
+        List<String> ids = expected.topology().podIds().stream().map(PodId::toString).toList();
+        Report.attachHtml("reachability " + port, Report.gridHtml("expected " + port, ids, ids,
+                (f, to) -> cell(expected, f, to), (f, to) -> false)
+                + Report.gridHtml("observed " + port, ids, ids, (f, to) -> cell(observed, f, to),
+                (f, to) -> !f.equals(to) && expected.get(f, to) != observed.get(f, to)));
+        run.summary().reachability(new Summary.Matrix(suite(), testName, port.number(), port.protocol().name(),
+                "IPv4", ids, ids, grid(expected, ids), grid(observed, ids),
+                v.convergedAfter().map(java.time.Duration::toMillis).orElse(null)));
+    }
+
+    private static String cell(Reachability r, String from, String to) {
+        if (from.equals(to)) {
+            return "-";
+        }
+        return switch (r.get(from, to)) {
+            case ALLOWED -> ".";
+            case BLOCKED -> "X";
+            default -> "?";
+        };
+    }
+
+    private static List<List<String>> grid(Reachability r, List<String> ids) {
+        return ids.stream().map(f -> ids.stream().map(to -> cell(r, f, to)).toList()).toList();
+    }
+
+    private String suite() {
+        int dot = testName.indexOf('.');
+        return dot < 0 ? testName : testName.substring(0, dot);
+    }
+
+    /**
+     * Collects what a person needs to find out why a check failed (the pods' describe and events, the CNI pods'
+     * status and recent logs) into reports/evidence/ and the report, and names where it went.
+     */
+    @Override
+    public String evidence(String message, List<PodRef> involved) {
+        String check = testName + "-" + Integer.toHexString(message.hashCode());
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (FailureKind.classify(message).orElse(null) == FailureKind.DNS) {
+            extra.put("kube-dns.service-and-endpoints.yaml", Evidence.dnsService(run.cluster().client()));
+            List<String> cat = List.of("cat", "/etc/resolv.conf");
+            for (PodRef pod : involved) {
+                var resolv = run.executor().exec(pod, cat, run.config().probeTimeout().plus(Probe.EXEC_MARGIN));
+                extra.put(pod.namespace() + "_" + pod.pod() + ".resolv.conf", resolv.completed() ? resolv.stdout()
+                        : "could not read (" + resolv + ")\nreproduce: " + pod.kubectlExec(cat));
+            }
+        }
+        return "\n  evidence: " + Evidence.collect(run.cluster().client(), check, involved, run.config().reportsDir(), extra);
+    }
+
+    @Override
+    public void close() {
+        // cluster-scoped first, and now: they would outlive the namespaces and shape the next test's traffic
+        for (String[] created : createdCluster) {
+            try {
+                run.clusterPolicies().delete(created[0], created[1]);
+            } catch (RuntimeException e) {
+                run.say("WARNING: could not delete " + created[0] + " " + created[1] + ": " + e.getMessage()
+                        + " (the run's cleanup tries again; `netconform gc` removes it)");
+            }
+        }
+        deployments.forEach((deployment, wanted) -> {
+            if (shared == null) {
+                // fire the deletes now and let the run wait for them at its end: namespace deletion takes ~1 min on some clusters
+                deployment.close();
+            } else {
+                shared.release(wanted, deployment);
+            }
+        });
+    }
+}
