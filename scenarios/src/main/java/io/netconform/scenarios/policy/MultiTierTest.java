@@ -18,17 +18,26 @@ class MultiTierTest {
     static final Port WEB = Port.tcp(80);
     static final Port API = Port.tcp(8080);
     static final Port SQL = Port.tcp(5432);
+    // one deployment for both cases: the one-namespace tiers in app, the shop of policies/models/shop.yaml in
+    // frontend and backend (its database names its port "postgres" and the policy uses the name), and
+    // outside/client. Every pod serves every tier's port, so a pair is blocked by policy, never by a missing listener.
+    static final Topology TIERS = Topology.of("app/web", "app/api", "app/db",
+                    "frontend/web", "backend/api", "backend/db", "outside/client")
+            .withPodLabels("app/web", Map.of("tier", "frontend"))
+            .withPodLabels("app/api", Map.of("tier", "backend"))
+            .withPodLabels("app/db", Map.of("tier", "database"))
+            .withPodLabels("frontend/web", Map.of("tier", "frontend"))
+            .withPodLabels("backend/api", Map.of("tier", "backend"))
+            .withPodLabels("backend/db", Map.of("tier", "database"))
+            .serving(WEB, API, SQL)
+            .servingOn("backend/db", WEB, API, SQL.named("postgres"));
 
     @Test
     @DisplayName("three tiers in one namespace, isolated for ingress and egress")
     void threeTiersInOneNamespace(Scenario scenario) {
-        // every pod serves every tier's port, so a pair is blocked by policy, never by a missing listener;
-        // outside/client: an unselected pod elsewhere, which only the frontend lets in (ingress from anywhere)
-        Topology topology = Topology.of("app/web", "app/api", "app/db", "outside/client")
-                .withPodLabels("app/web", Map.of("tier", "frontend"))
-                .withPodLabels("app/api", Map.of("tier", "backend"))
-                .withPodLabels("app/db", Map.of("tier", "database"))
-                .serving(WEB, API, SQL);
+        // app/web, app/api, app/db: the tiers, by label; outside/client (and the other case's pods): unselected pods
+        // elsewhere, which only the frontend lets in (ingress from anywhere)
+        Topology topology = TIERS;
         scenario.deploy(topology).apply("three-tier/app.yaml");
 
         // web and api are egress-isolated: each may open one path (web -> api:8080, api -> db:5432) and no other;
@@ -49,13 +58,8 @@ class MultiTierTest {
     @Test
     @DisplayName("tiers across namespaces: namespace AND pod selectors, a named database port, frontend egress")
     void tiersAcrossNamespaces(Scenario scenario) {
-        // the shop of policies/models/shop.yaml; the database names its port "postgres" and the policy uses the name
-        Topology topology = Topology.of("frontend/web", "backend/api", "backend/db", "outside/client")
-                .withPodLabels("frontend/web", Map.of("tier", "frontend"))
-                .withPodLabels("backend/api", Map.of("tier", "backend"))
-                .withPodLabels("backend/db", Map.of("tier", "database"))
-                .serving(WEB, API, SQL)
-                .servingOn("backend/db", WEB, API, SQL.named("postgres"));
+        // frontend/web, backend/api, backend/db: the shop; app/web carries the frontend label in the wrong namespace
+        Topology topology = TIERS;
         scenario.deploy(topology).apply("multi-tier/");
 
         // backend is default-deny; web may only call the api (and DNS, outside the topology)

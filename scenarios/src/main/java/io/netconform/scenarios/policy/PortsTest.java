@@ -17,6 +17,17 @@ import org.junit.jupiter.api.Test;
 @DisplayName("policy: ports")
 class PortsTest {
 
+    static final Port TCP_8080 = Port.tcp(8080);
+    static final Port TCP_8090 = Port.tcp(8090);
+    static final Port TCP_8091 = Port.tcp(8091);
+    static final Port UDP_5353 = Port.udp(5353);
+    static final Port TCP_5353 = Port.tcp(5353);
+    static final Port UDP_8080 = Port.udp(8080);
+    // one deployment for the endPort and UDP cases: a server, a client from its namespace and one from another, both
+    // also open destinations; every pod serves both cases' ports (a port a case does not verify changes nothing)
+    static final Topology SERVER_AND_CLIENTS = Topology.of("app/server", "app/client", "other/client")
+            .serving(TCP_8080, TCP_8090, TCP_8091, UDP_5353, TCP_5353, UDP_8080);
+
     @Test
     @DisplayName("a named port allows the number each destination pod gives that name")
     void namedPortResolvesPerPod(Scenario scenario) {
@@ -39,11 +50,11 @@ class PortsTest {
     @Test
     @DisplayName("endPort: a range includes both ends and nothing past them")
     void endPortRange(Scenario scenario) {
-        Port first = Port.tcp(8080);
-        Port last = Port.tcp(8090);
-        Port past = Port.tcp(8091);
+        Port first = TCP_8080;
+        Port last = TCP_8090;
+        Port past = TCP_8091;
         // app/client: inside the namespace the rule admits; other/client: outside it, blocked on every port
-        Topology topology = Topology.of("app/server", "app/client", "other/client").serving(first, last, past);
+        Topology topology = SERVER_AND_CLIENTS;
         scenario.deploy(topology).apply("ports/end-port.yaml");
         // an API server without endPort support drops the field and keeps a single-port rule: not a CNI verdict
         NetworkPolicyPort stored = scenario.stored("app/allow-port-range").getSpec().getIngress().get(0).getPorts().get(0);
@@ -62,13 +73,12 @@ class PortsTest {
     @Test
     @DisplayName("UDP: the rule's protocol counts, and a port without a protocol is TCP")
     void udpAndDefaultProtocol(Scenario scenario) {
-        Port udp5353 = Port.udp(5353);
-        Port tcp5353 = Port.tcp(5353);
-        Port tcp8080 = Port.tcp(8080);
-        Port udp8080 = Port.udp(8080);
+        Port udp5353 = UDP_5353;
+        Port tcp5353 = TCP_5353;
+        Port tcp8080 = TCP_8080;
+        Port udp8080 = UDP_8080;
         // app/client and other/client: clients from the server's namespace and another, both open destinations
-        Topology topology = Topology.of("app/server", "app/client", "other/client")
-                .serving(udp5353, tcp5353, tcp8080, udp8080);
+        Topology topology = SERVER_AND_CLIENTS;
         scenario.deploy(topology).apply("ports/udp.yaml");
 
         scenario.verify(udp5353, Reachability.allAllowed(topology, udp5353));
