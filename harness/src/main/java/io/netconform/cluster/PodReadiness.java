@@ -172,7 +172,7 @@ public final class PodReadiness {
         return Optional.empty();
     }
 
-    static boolean ready(Pod pod) {
+    public static boolean ready(Pod pod) {
         if (pod == null || pod.getStatus() == null) {
             return false;
         }

@@ -172,6 +172,23 @@ public final class Deployment implements AutoCloseable {
         }
     }
 
+    /**
+     * The pods of this deployment that are gone or not ready, as {@code ns/pod (why)}: a case may have failed because
+     * one died, and the next case must not inherit that.
+     */
+    public List<String> notReady() {
+        KubernetesClient client = run.cluster().client();
+        List<String> lost = new ArrayList<>();
+        for (Map.Entry<PodId, PodRef> e : pods.entrySet()) {
+            Pod pod = client.pods().inNamespace(e.getValue().namespace()).withName(e.getValue().pod()).get();
+            if (pod == null || pod.getMetadata().getDeletionTimestamp() != null || !PodReadiness.ready(pod)) {
+                lost.add(e.getKey() + (pod == null ? " (gone)" : pod.getMetadata().getDeletionTimestamp() != null
+                        ? " (deleting)" : " (not ready)"));
+            }
+        }
+        return lost;
+    }
+
     /** Waits until the API lists no NetworkPolicy in this deployment's namespaces: the previous case's are gone. */
     public void awaitNoPolicies() {
         KubernetesClient client = run.cluster().client();

@@ -12,7 +12,8 @@ import java.util.Map;
  * pods is what a policy case spends most of its time on, and only policies (and labels) differ between such cases.
  * A deployment is created on first use; between cases it is {@link Deployment#reset put back} (labels restored,
  * policies deleted), and the next case starts only once the API lists no NetworkPolicy in its namespaces. A
- * deployment that cannot be put back is deleted and the next case deploys afresh. Closed (JUnit's class-level store)
+ * deployment that cannot be put back, or whose pods are no longer all ready, is deleted and the next case deploys
+ * afresh. Closed (JUnit's class-level store)
  * when the class ends, however it ends; the namespaces are the run's, so the run's shutdown cleanup finds them too.
  */
 final class SharedDeployments implements AutoCloseable {
@@ -34,6 +35,14 @@ final class SharedDeployments implements AutoCloseable {
     /** A deployment of {@code wanted} for one case: an idle one, proven free of policies, or a new one. */
     synchronized Deployment acquire(Topology wanted) {
         Deployment deployment = idle.remove(wanted);
+        List<String> notReady = deployment == null ? List.of() : deployment.notReady();
+        if (!notReady.isEmpty()) {
+            run.say("WARNING: " + owner + ": pods of the shared deployment are " + notReady
+                    + "; deleting it, the next case deploys afresh");
+            all.remove(deployment);
+            deployment.close();
+            deployment = null;
+        }
         if (deployment == null) {
             deployment = Deployment.create(run, owner, wanted);
             all.add(deployment);

@@ -214,6 +214,25 @@ class LiveScenarioTest {
     }
 
     @Test
+    void aDeploymentWhosePodDiedIsNotHandedToTheNextCase() {
+        SharedDeployments shared = new SharedDeployments(run, "CrashSuite");
+        Deployment first = shared.acquire(FRONT_AND_BACK);
+        shared.release(FRONT_AND_BACK, first);
+        Pod db = client.pods().inNamespace(first.realNamespace("backend")).withName("db").get();
+        db.getStatus().setPhase("Failed");
+        client.pods().inNamespace(db.getMetadata().getNamespace()).resource(db).updateStatus();
+
+        Deployment second = shared.acquire(FRONT_AND_BACK);
+
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.realNamespace("backend")).isNotEqualTo(first.realNamespace("backend"));
+        assertThat(shared.created()).isEqualTo(2);
+        assertThat(console).anyMatch(line -> line.contains("CrashSuite: pods of the shared deployment are [backend/db (not ready)]"));
+        assertThat(namespaces()).doesNotContain(first.realNamespace("backend"), first.realNamespace("frontend"));
+        shared.close();
+    }
+
+    @Test
     void aPairTheCniGetsWrongFailsWithGridsTheReasonAndTheReproduceLine() {
         // a CNI that enforces nothing
         try (Scenario scenario = scenario("Wrong.noEnforcement", null, new ScriptedExecutor())) {
