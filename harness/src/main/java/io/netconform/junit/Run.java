@@ -155,8 +155,8 @@ public final class Run implements AutoCloseable {
     public Optional<String> clusterPolicyUnavailable(RunClusterPolicies.Kind kind) {
         return clusterPolicyUnavailable.computeIfAbsent(kind, k -> {
             if (!RunClusterPolicies.served(cluster.client(), k)) {
-                return Optional.of("not supported by this CNI: ClusterNetworkPolicy API not installed (the API server does not serve " + k
-                        + "; a CNI that implements it installs the CRDs of kubernetes-sigs/network-policy-api)");
+                return Optional.of(RunClusterPolicies.notServed(k, !k.equals(RunClusterPolicies.CLUSTER_NETWORK_POLICY)
+                        && RunClusterPolicies.served(cluster.client(), RunClusterPolicies.CLUSTER_NETWORK_POLICY)));
             }
             List<Permission> missing = Permissions.missing(cluster.client(),
                     Permissions.CLUSTER_POLICIES.stream()

@@ -221,7 +221,7 @@ public final class Scenario implements AutoCloseable {
      * the traffic of the (restricted) subjects.
      */
     @SuppressWarnings("unchecked")
-    static void restrictToRun(GenericKubernetesResource policy, String runId, Map<String, String> realNamespace) {
+    public static void restrictToRun(GenericKubernetesResource policy, String runId, Map<String, String> realNamespace) {
         Map<String, Object> spec = (Map<String, Object>) policy.getAdditionalProperties().get("spec");
         restrictHolder((Map<String, Object>) spec.get("subject"), runId, realNamespace);
         for (String direction : List.of("ingress", "egress")) {

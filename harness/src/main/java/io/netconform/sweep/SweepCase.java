@@ -2,6 +2,7 @@ package io.netconform.sweep;
 
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.netconform.policy.ClusterPolicy;
 import io.netconform.policy.Topology;
 
 import java.util.ArrayList;
@@ -17,14 +18,21 @@ import java.util.TreeSet;
  * @param number   1-based position in the sweep
  * @param tags     the dimensions this case exercises (e.g. {@code types-egress}, {@code port-named}); mismatches are
  *                 grouped by them
- * @param policies in logical namespaces (x, y, z)
- * @param action   null when the case has none
+ * @param policies        in logical namespaces (x, y, z)
+ * @param clusterPolicies ClusterNetworkPolicies, selecting by the model's labels (the runner confines them to the run)
+ * @param action          null when the case has none
  */
-public record SweepCase(int number, long seed, SortedSet<String> tags, List<NetworkPolicy> policies, Action action) {
+public record SweepCase(int number, long seed, SortedSet<String> tags, List<NetworkPolicy> policies,
+                        List<ClusterPolicy> clusterPolicies, Action action) {
 
     public SweepCase {
         tags = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(tags));
         policies = List.copyOf(policies);
+        clusterPolicies = List.copyOf(clusterPolicies);
+    }
+
+    public SweepCase(int number, long seed, SortedSet<String> tags, List<NetworkPolicy> policies, Action action) {
+        this(number, seed, tags, policies, List.of(), action);
     }
 
     /** What changes between the two checks of a case. */
@@ -102,6 +110,9 @@ public record SweepCase(int number, long seed, SortedSet<String> tags, List<Netw
         }
         for (NetworkPolicy p : policies) {
             y.append(Serialization.asYaml(p));
+        }
+        for (ClusterPolicy p : clusterPolicies) {
+            y.append(Serialization.asYaml(p.resource()));
         }
         if (action != null && action.kind() == ActionKind.POLICY_UPDATE) {
             y.append("# the update replaces ").append(action.target()).append(" with:\n").append(Serialization.asYaml(action.policy()));
