@@ -90,6 +90,14 @@ public final class RunClusterPolicies implements AutoCloseable {
         }
     }
 
+    /** Why {@code kind} cannot be tested here (discovery), or empty when the API server serves it. */
+    public static java.util.Optional<String> notServed(KubernetesClient client, Kind kind) {
+        if (served(client, kind)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(notServed(kind, !kind.equals(CLUSTER_NETWORK_POLICY) && served(client, CLUSTER_NETWORK_POLICY)));
+    }
+
     /**
      * Why a kind the API server does not serve cannot be tested. A cluster serving only the v1alpha2
      * ClusterNetworkPolicy (the release that replaced them) is told apart from one without the API at all.

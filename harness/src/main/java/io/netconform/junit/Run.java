@@ -154,9 +154,9 @@ public final class Run implements AutoCloseable {
      */
     public Optional<String> clusterPolicyUnavailable(RunClusterPolicies.Kind kind) {
         return clusterPolicyUnavailable.computeIfAbsent(kind, k -> {
-            if (!RunClusterPolicies.served(cluster.client(), k)) {
-                return Optional.of(RunClusterPolicies.notServed(k, !k.equals(RunClusterPolicies.CLUSTER_NETWORK_POLICY)
-                        && RunClusterPolicies.served(cluster.client(), RunClusterPolicies.CLUSTER_NETWORK_POLICY)));
+            Optional<String> notServed = RunClusterPolicies.notServed(cluster.client(), k);
+            if (notServed.isPresent()) {
+                return notServed;
             }
             List<Permission> missing = Permissions.missing(cluster.client(),
                     Permissions.CLUSTER_POLICIES.stream()

@@ -66,7 +66,8 @@ final class SweepCommand implements Callable<Integer> {
     int cases;
 
     @Option(names = "--include", split = ",", paramLabel = "TAG",
-            description = "Only cases with one of these tags, e.g. egress, port-named, peer-ipblock-except, action (see --print).")
+            description = "Only cases with one of these tags, e.g. egress, port-named, peer-ipblock-except, action, "
+                    + "cnp-tier-baseline, cnp (every ClusterNetworkPolicy tag; needs --kinds) (see --print).")
     List<String> include = new ArrayList<>();
 
     @Option(names = "--exclude", split = ",", paramLabel = "TAG", description = "No case with any of these tags.")
