@@ -92,6 +92,19 @@ public final class CaseGenerator {
         return tags;
     }
 
+    /** The tags cases of these kinds can carry: cases with cluster policies alone take only relabel actions. */
+    public static Set<String> tags(Set<PolicyKind> kinds) {
+        Set<String> tags = new TreeSet<>();
+        if (kinds.contains(PolicyKind.NETWORK_POLICY)) {
+            allTags().stream().filter(t -> !t.startsWith("cnp-")).forEach(tags::add);
+        }
+        if (kinds.contains(PolicyKind.CLUSTER_NETWORK_POLICY)) {
+            ClusterPolicyCases.DIMENSIONS.values().forEach(tags::addAll);
+            tags.addAll(List.of("no-action", SweepCase.ActionKind.POD_LABEL.tag(), SweepCase.ActionKind.NAMESPACE_LABEL.tag()));
+        }
+        return tags;
+    }
+
     /**
      * Whether a filter term names this tag: exactly, as its value without direction ({@code port-named} matches
      * {@code egress-port-named}) or as a prefix ({@code egress}: every egress peer and port; {@code types}, {@code action}).

@@ -46,12 +46,12 @@ public final class Sweep {
             }
             CaseGenerator.checkTerms("--include", include);
             CaseGenerator.checkTerms("--exclude", exclude);
-            for (String term : kinds.contains(PolicyKind.CLUSTER_NETWORK_POLICY) ? List.<String>of() : include) {
-                // without ClusterNetworkPolicy cases a cnp tag would select nothing
-                if (CaseGenerator.allTags().stream().filter(tag -> CaseGenerator.matches(term, tag))
-                        .allMatch(tag -> tag.startsWith("cnp-"))) {
-                    throw new IllegalArgumentException("--include: '" + term + "' names ClusterNetworkPolicy tags only;"
-                            + " add --kinds networkpolicy,clusternetworkpolicy");
+            Set<String> generated = CaseGenerator.tags(kinds);
+            for (String term : include) {
+                // e.g. a cnp tag without ClusterNetworkPolicy cases would select nothing
+                if (generated.stream().noneMatch(tag -> CaseGenerator.matches(term, tag))) {
+                    throw new IllegalArgumentException("--include: '" + term + "' names no tag of --kinds "
+                            + PolicyKind.describe(kinds) + "; add --kinds networkpolicy,clusternetworkpolicy");
                 }
             }
         }

@@ -108,6 +108,8 @@ class CaseGeneratorTest {
         // every case has cluster policies; the tier order needs NetworkPolicies beside them in most
         assertThat(cases).allSatisfy(c -> assertThat(c.clusterPolicies()).isNotEmpty());
         assertThat(cases.stream().filter(c -> !c.policies().isEmpty()).count()).isBetween(100L, 170L);
+        // --include/--exclude know every tag a case carries
+        assertThat(CaseGenerator.tags(BOTH)).containsAll(seen).isEqualTo(CaseGenerator.allTags());
         // the v1 dimensions still appear, and so do the actions a CNP-only case can take
         assertThat(seen).contains("deny-plus-allow", "egress-port-named", "action-pod-label", "action-ns-label");
     }
@@ -120,6 +122,7 @@ class CaseGeneratorTest {
             assertThat(c.policies()).isEmpty();
             assertThat(c.clusterPolicies()).isNotEmpty();
             assertThat(c.tags()).contains("cnp-only");
+            assertThat(CaseGenerator.tags(Set.of(PolicyKind.CLUSTER_NETWORK_POLICY))).containsAll(c.tags());
             if (c.action() != null) {
                 assertThat(c.action().kind()).isIn(SweepCase.ActionKind.POD_LABEL, SweepCase.ActionKind.NAMESPACE_LABEL);
             }
@@ -173,6 +176,11 @@ class CaseGeneratorTest {
         assertThat(new Sweep.Settings(1, 5, List.of("cnp"), List.of(), null, BOTH).clusterPolicies()).isTrue();
         assertThat(new CaseGenerator(5, MODEL, Capabilities.all(), BOTH).generate(20, List.of("cnp-tier-baseline"), List.of()))
                 .allSatisfy(c -> assertThat(c.tags()).contains("cnp-tier-baseline"));
+        // and the other way round: cases with cluster policies alone have no NetworkPolicy dimension
+        assertThatThrownBy(() -> new Sweep.Settings(1, 5, List.of("egress-port-named"), List.of(), null,
+                Set.of(PolicyKind.CLUSTER_NETWORK_POLICY))).hasMessageContaining("egress-port-named");
+        assertThat(new Sweep.Settings(1, 5, List.of("action-ns-label"), List.of(), null,
+                Set.of(PolicyKind.CLUSTER_NETWORK_POLICY)).kinds()).containsExactly(PolicyKind.CLUSTER_NETWORK_POLICY);
         assertThatThrownBy(() -> PolicyKind.parse(List.of("networkpolicy", "anp")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'anp'");
         assertThat(PolicyKind.parse(List.of())).containsExactly(PolicyKind.NETWORK_POLICY);
