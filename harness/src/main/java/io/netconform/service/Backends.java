@@ -22,6 +22,8 @@ public final class Backends {
     public static final int UDP = 8081;
     /** The environment variable a whoami server answers with; the pod's own name, from the downward API. */
     static final String NAME_ENV = "NC_NAME";
+    /** The address the UDP listener binds to (unset: every address). */
+    static final String UDP_BIND_ENV = "NC_UDP_BIND";
 
     private Backends() {
     }
@@ -52,9 +54,23 @@ public final class Backends {
                 "trap 'exit 0' TERM INT",
                 "trap 'echo \"netconform: a listener exited, stopping the pod\" >&2; exit 1' USR1",
                 "(socat TCP4-LISTEN:" + tcp + ",fork,reuseaddr " + answer + "; kill -USR1 $$) &",
-                "(socat UDP4-RECVFROM:" + udp + ",fork " + answer + "; kill -USR1 $$) &",
+                "(socat UDP4-RECVFROM:" + udp + ",bind=${" + UDP_BIND_ENV + ":-0.0.0.0},fork " + answer
+                        + "; kill -USR1 $$) &",
                 "echo \"netconform: whoami on tcp/" + tcp + " udp/" + udp + "\"",
                 "sleep 2147483647 & wait") + "\n";
+    }
+
+    /**
+     * Binds the whoami server's UDP listener to {@code ip}. A UDP server on a wildcard address answers from whatever
+     * address the route back to the client prefers: on a node, a pod on that node is reached over the CNI bridge, so
+     * the answer to a datagram sent to the node's InternalIP leaves from the bridge's address and the client's
+     * connected socket drops it (TCP answers from the address the connection was made to). Real UDP servers on nodes
+     * bind or use IP_PKTINFO for this reason; the hostNetwork whoami servers bind to the IP the suites probe.
+     */
+    public static PodBuilder answeringUdpFrom(PodBuilder whoami, String ip) {
+        return whoami.editSpec().editFirstContainer()
+                .addToEnv(new EnvVarBuilder().withName(UDP_BIND_ENV).withValue(ip).build())
+                .endContainer().endSpec();
     }
 
     /** A whoami server that also maps {@code hostPort} on its node to its TCP port (needs the CNI's portmap plugin). */

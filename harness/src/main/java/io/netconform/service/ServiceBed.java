@@ -216,8 +216,8 @@ public final class ServiceBed implements AutoCloseable {
             List<String> names = new ArrayList<>();
             try {
                 for (String node : run.placement().nodes()) {
-                    Pod pod = TestPods.onNode(Backends.onHostNetwork(Backends.whoami(run.images(), "host-" + node,
-                            nodePort(0), nodePort(1))), node).build();
+                    Pod pod = TestPods.onNode(Backends.answeringUdpFrom(Backends.onHostNetwork(Backends.whoami(
+                            run.images(), "host-" + node, nodePort(0), nodePort(1))), nodeIp(node)), node).build();
                     PodReadiness.create(client, namespace, pod);
                     names.add(name(pod));
                 }

@@ -37,12 +37,48 @@ class WhoamiLocalTest {
     }
 
     private void startServer(String name, int tcp, int udp) throws IOException {
-        // the exact command the whoami pods run; the pod name comes from the downward API there
-        List<String> command = Backends.whoami(Images.defaults(), name, tcp, udp).build().getSpec().getContainers()
-                .get(0).getCommand();
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        startServer(Backends.whoami(Images.defaults(), name, tcp, udp).build(), name);
+    }
+
+    private void startServer(io.fabric8.kubernetes.api.model.Pod pod, String name) throws IOException {
+        // the exact command and literal environment the whoami pods run; the pod name comes from the downward API there
+        var container = pod.getSpec().getContainers().get(0);
+        ProcessBuilder pb = new ProcessBuilder(container.getCommand()).redirectErrorStream(true);
+        container.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> pb.environment().put(e.getName(), e.getValue()));
         pb.environment().put("NC_NAME", name);
         server = pb.start();
+    }
+
+    /**
+     * 127.0.0.2 stands for a node's InternalIP and 127.0.0.1 for the address the route back to the client prefers (on
+     * a node: the CNI bridge). A wildcard UDP listener answers from 127.0.0.1 and the client, connected to 127.0.0.2,
+     * drops the answer — the lab's "UDP pod → hostNetwork pod on its own node" timeout; bound, it answers.
+     */
+    @Test
+    void aUdpListenerBoundToTheProbedAddressAnswersFromIt() throws IOException {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/socat")), "socat is not installed here");
+        LocalExecutor local = new LocalExecutor(null);
+        int tcp = freeTcpPort();
+        int udp = freeUdpPort();
+        startServer("wildcard", tcp, udp);
+        await("the whoami TCP listener answers").atMost(Duration.ofSeconds(10))
+                .until(() -> WhoamiProbe.tcp("127.0.0.1", tcp, Duration.ofSeconds(1)).run(local, POD),
+                        r -> r.verdict() == Verdict.ALLOWED);
+        ProbeResult fromElsewhere = WhoamiProbe.udp("127.0.0.2", udp, Duration.ofSeconds(1)).run(local, POD);
+        assertThat(fromElsewhere.verdict()).as("wildcard listener, client connected to 127.0.0.2: %s", fromElsewhere.output())
+                .isEqualTo(Verdict.TIMEOUT);
+        stopServer();
+
+        int tcp2 = freeTcpPort();
+        int udp2 = freeUdpPort();
+        startServer(Backends.answeringUdpFrom(Backends.whoami(Images.defaults(), "bound", tcp2, udp2), "127.0.0.2").build(),
+                "bound");
+        await("the whoami TCP listener answers").atMost(Duration.ofSeconds(10))
+                .until(() -> WhoamiProbe.tcp("127.0.0.1", tcp2, Duration.ofSeconds(1)).run(local, POD),
+                        r -> r.verdict() == Verdict.ALLOWED);
+        ProbeResult bound = WhoamiProbe.udp("127.0.0.2", udp2, Duration.ofSeconds(1)).run(local, POD);
+        assertThat(bound.verdict()).as(bound.output()).isEqualTo(Verdict.ALLOWED);
+        assertThat(WhoamiProbe.answer(bound.output())).contains(new WhoamiProbe.Answer("bound", "127.0.0.1"));
     }
 
     @Test
