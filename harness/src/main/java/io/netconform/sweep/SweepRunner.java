@@ -40,7 +40,7 @@ public final class SweepRunner {
     private final Capabilities caps;
     private final List<Port> ports;
     private final Duration converge;
-    private final CaseClusterPolicies clusterPolicies;
+    private final CaseClusterPolicies caseClusterPolicies;
 
     private SweepRunner(Run run, Deployment deployment, BatchProber prober, Capabilities caps, Duration converge) {
         this.run = run;
@@ -49,7 +49,7 @@ public final class SweepRunner {
         this.caps = caps;
         this.ports = SweepModel.probedPorts(caps.sctp());
         this.converge = converge;
-        this.clusterPolicies = new CaseClusterPolicies(run.cluster().client(), run.clusterPolicies(), run.id(),
+        this.caseClusterPolicies = new CaseClusterPolicies(run.cluster().client(), run.clusterPolicies(), run.id(),
                 deployment.namespaces());
     }
 
@@ -98,10 +98,10 @@ public final class SweepRunner {
         Topology model = model();
         try {
             awaitNoPolicies();
-            clusterPolicies.awaitNone(Duration.ofSeconds(30));
+            caseClusterPolicies.awaitNone(Duration.ofSeconds(30));
             steps.add(check("baseline: previous case gone, every pair open", model, List.of(), List.of()));
             c.policies().forEach(this::apply);
-            clusterPolicies.apply(c);
+            caseClusterPolicies.apply(c);
             steps.add(check("policies", model, c.policies(), c.clusterPolicies()));
             if (c.action() != null) {
                 act(c.action());
@@ -112,7 +112,7 @@ public final class SweepRunner {
             try {
                 cleanUp(c);
             } finally {
-                clusterPolicies.delete();
+                caseClusterPolicies.delete();
             }
         }
         return new CaseResult(c, steps, Duration.ofNanos(System.nanoTime() - t0), prober.execCount() - execs0);

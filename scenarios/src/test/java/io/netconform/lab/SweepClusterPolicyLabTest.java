@@ -45,10 +45,15 @@ class SweepClusterPolicyLabTest {
         return NetconformProcess.start(work.resolve(reports), a.toArray(String[]::new));
     }
 
+    /** Fresh per run: a namespace of an earlier run with the same id may still be terminating (~85 s on the lab). */
+    static String runId() {
+        return String.format("nc-cnp%06x", new java.security.SecureRandom().nextInt(0x1000000));
+    }
+
     @Test
     void aSweepWithClusterNetworkPoliciesAgreesWithTheOracleAndLeavesNoneBehind() throws Exception {
         assumeTrue(ClusterPolicyLabTest.cnpServed(), "the lab serves no ClusterNetworkPolicy (K8SLAB_CNP=1 installs it)");
-        String run = "nc-cnpsweep";
+        String run = runId();
         NetconformProcess p = sweep("sweep-cnp", run, "--seed", "1", "--cases", "40");
         int exit = p.await(Duration.ofMinutes(20));
         String out = p.output();
@@ -69,7 +74,7 @@ class SweepClusterPolicyLabTest {
     @Test
     void withoutTheApiTheSweepRefusesAtOnce() throws Exception {
         assumeFalse(ClusterPolicyLabTest.cnpServed(), "the lab serves ClusterNetworkPolicy (started with K8SLAB_CNP=1)");
-        NetconformProcess p = sweep("sweep-no-cnp", "nc-nocnp", "--seed", "1", "--cases", "5");
+        NetconformProcess p = sweep("sweep-no-cnp", runId(), "--seed", "1", "--cases", "5");
         int exit = p.await(Duration.ofMinutes(2));
         String out = p.output();
         assertThat(exit).as("exit code of %s; output:\n%s", p, out).isEqualTo(2);
