@@ -9,7 +9,7 @@ import io.netconform.policy.ClusterPolicy;
 import org.awaitility.Awaitility;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +27,8 @@ final class CaseClusterPolicies {
     private final RunClusterPolicies runPolicies;
     private final String runId;
     private final Map<String, String> realNamespaces;
-    private final List<GenericKubernetesResource> created = new ArrayList<>();
+    /** What this case created, by the policy's name in the case. */
+    private final Map<String, GenericKubernetesResource> created = new LinkedHashMap<>();
     private boolean used;
 
     /** @param realNamespaces the sweep's logical namespace → real one ({@code kubernetes.io/metadata.name} selectors) */
@@ -46,17 +47,16 @@ final class CaseClusterPolicies {
             onCluster.getMetadata().setName(runPolicies.clusterName(kind, c.name() + "-" + policy.name()));
             Scenario.restrictToRun(onCluster, runId, realNamespaces);
             used = true;
-            created.add(runPolicies.create(onCluster, "sweep-" + c.name()));
+            created.put(policy.name(), runPolicies.create(onCluster, "sweep-" + c.name()));
         }
     }
 
     /** Deletes what {@link #apply} created; each is tried, the first failure is thrown after the rest. */
     void delete() {
         RuntimeException first = null;
-        for (GenericKubernetesResource p : List.copyOf(created)) {
+        for (String name : List.copyOf(created.keySet())) {
             try {
-                runPolicies.delete(p.getKind(), p.getMetadata().getName());
-                created.remove(p);
+                delete(name);
             } catch (RuntimeException e) {
                 first = first == null ? e : first;
             }
@@ -64,6 +64,17 @@ final class CaseClusterPolicies {
         if (first != null) {
             throw first;
         }
+    }
+
+    /** Deletes one of the case's policies, by its name in the case (the action {@code action-cnp-delete}). */
+    void delete(String name) {
+        GenericKubernetesResource p = created.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("ClusterNetworkPolicy '" + name + "' was not created for this case; created: "
+                    + created.keySet());
+        }
+        runPolicies.delete(p.getKind(), p.getMetadata().getName());
+        created.remove(name);
     }
 
     /**

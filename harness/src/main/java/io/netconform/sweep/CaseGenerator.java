@@ -95,11 +95,13 @@ public final class CaseGenerator {
     /** The tags cases of these kinds can carry: cases with cluster policies alone take only relabel actions. */
     public static Set<String> tags(Set<PolicyKind> kinds) {
         Set<String> tags = new TreeSet<>();
+        Set<String> clusterPolicyTags = new TreeSet<>();
+        ClusterPolicyCases.DIMENSIONS.values().forEach(clusterPolicyTags::addAll);
         if (kinds.contains(PolicyKind.NETWORK_POLICY)) {
-            allTags().stream().filter(t -> !t.startsWith("cnp-")).forEach(tags::add);
+            allTags().stream().filter(t -> !clusterPolicyTags.contains(t)).forEach(tags::add);
         }
         if (kinds.contains(PolicyKind.CLUSTER_NETWORK_POLICY)) {
-            ClusterPolicyCases.DIMENSIONS.values().forEach(tags::addAll);
+            tags.addAll(clusterPolicyTags);
             tags.addAll(List.of("no-action", SweepCase.ActionKind.POD_LABEL.tag(), SweepCase.ActionKind.NAMESPACE_LABEL.tag()));
         }
         return tags;
@@ -160,7 +162,7 @@ public final class CaseGenerator {
             networkPolicies(rnd, ns, policies, tags);
         }
         List<ClusterPolicy> cluster = clusterPolicies ? clusterPolicyCases.generate(rnd, tags, networkPolicies) : List.of();
-        SweepCase.Action action = action(rnd, ns, policies, tags);
+        SweepCase.Action action = action(rnd, ns, policies, cluster, tags);
         return new SweepCase(number, seed, new TreeSet<>(tags), policies, cluster, action);
     }
 
@@ -382,19 +384,27 @@ public final class CaseGenerator {
         return ports;
     }
 
-    private SweepCase.Action action(SplittableRandom rnd, String ns, List<NetworkPolicy> policies, Set<String> tags) {
+    /** The actions of a case with NetworkPolicies, in the order the generator has always drawn them. */
+    private static final List<SweepCase.ActionKind> NETWORK_POLICY_ACTIONS = List.of(SweepCase.ActionKind.POD_LABEL,
+            SweepCase.ActionKind.NAMESPACE_LABEL, SweepCase.ActionKind.POLICY_UPDATE, SweepCase.ActionKind.POLICY_DELETE);
+
+    private SweepCase.Action action(SplittableRandom rnd, String ns, List<NetworkPolicy> policies, List<ClusterPolicy> cluster,
+                                    Set<String> tags) {
         if (rnd.nextInt(5) >= 2) {
             tags.add("no-action");
             return null;
         }
-        if (policies.isEmpty()) {
-            // only cluster policies: relabelling moves pods and namespaces into and out of their subjects and peers
-            return relabel(rnd, pick(rnd, List.of(SweepCase.ActionKind.POD_LABEL, SweepCase.ActionKind.NAMESPACE_LABEL)), tags);
+        List<SweepCase.ActionKind> kinds = new ArrayList<>(policies.isEmpty() ? List.of(SweepCase.ActionKind.POD_LABEL,
+                SweepCase.ActionKind.NAMESPACE_LABEL) : NETWORK_POLICY_ACTIONS);
+        if (!cluster.isEmpty()) {
+            kinds.add(SweepCase.ActionKind.CLUSTER_POLICY_DELETE);
         }
-        SweepCase.ActionKind kind = pick(rnd, List.of(SweepCase.ActionKind.values()));
-        NetworkPolicy victim = pick(rnd, policies);
+        SweepCase.ActionKind kind = pick(rnd, kinds);
+        // drawn whatever the kind, as it always was: NetworkPolicy-only cases stay what they were for a seed
+        NetworkPolicy victim = policies.isEmpty() ? null : pick(rnd, policies);
         return switch (kind) {
             case POD_LABEL, NAMESPACE_LABEL -> relabel(rnd, kind, tags);
+            case CLUSTER_POLICY_DELETE -> clusterPolicyDelete(rnd, cluster, tags);
             case POLICY_UPDATE -> {
                 tags.add(kind.tag());
                 yield new SweepCase.Action(kind, SweepCase.id(victim), Map.of(),
@@ -405,6 +415,11 @@ public final class CaseGenerator {
                 yield new SweepCase.Action(kind, SweepCase.id(victim), Map.of(), null);
             }
         };
+    }
+
+    private static SweepCase.Action clusterPolicyDelete(SplittableRandom rnd, List<ClusterPolicy> cluster, Set<String> tags) {
+        tags.add(SweepCase.ActionKind.CLUSTER_POLICY_DELETE.tag());
+        return new SweepCase.Action(SweepCase.ActionKind.CLUSTER_POLICY_DELETE, pick(rnd, cluster).name(), Map.of(), null);
     }
 
     private static SweepCase.Action relabel(SplittableRandom rnd, SweepCase.ActionKind kind, Set<String> tags) {

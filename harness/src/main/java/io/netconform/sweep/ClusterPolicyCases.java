@@ -25,7 +25,10 @@ import java.util.SplittableRandom;
  */
 final class ClusterPolicyCases {
 
-    /** Dimension → its tags; each CNP tag starts with {@code cnp-}, so {@code --include cnp} selects them all. */
+    /**
+     * Dimension → its tags; each starts with {@code cnp-} ({@code --include cnp} selects them all) but the action,
+     * {@code action-cnp-delete}, which sits with the other actions.
+     */
     static final Map<String, List<String>> DIMENSIONS = dimensions();
 
     private static Map<String, List<String>> dimensions() {
@@ -40,6 +43,8 @@ final class ClusterPolicyCases {
         d.put("cnp ports", List.of("cnp-port-none", "cnp-port-number", "cnp-port-range", "cnp-port-named"));
         d.put("cnp protocol", List.of("cnp-proto-tcp", "cnp-proto-udp", "cnp-proto-sctp"));
         d.put("cnp rules", List.of("cnp-one-rule", "cnp-rule-order"));
+        // the action dimension's value for cluster policies (named like the other actions, so --include action has it)
+        d.put("cnp change", List.of("action-cnp-delete"));
         return Collections.unmodifiableMap(d);
     }
 

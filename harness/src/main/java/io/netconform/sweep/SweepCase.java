@@ -38,7 +38,9 @@ public record SweepCase(int number, long seed, SortedSet<String> tags, List<Netw
     /** What changes between the two checks of a case. */
     public enum ActionKind {
         POD_LABEL("action-pod-label"), NAMESPACE_LABEL("action-ns-label"), POLICY_UPDATE("action-policy-update"),
-        POLICY_DELETE("action-policy-delete");
+        POLICY_DELETE("action-policy-delete"),
+        /** A ClusterNetworkPolicy deleted mid-case: its rules must stop applying while the case's others stay. */
+        CLUSTER_POLICY_DELETE("action-cnp-delete");
 
         private final String tag;
 
@@ -52,7 +54,8 @@ public record SweepCase(int number, long seed, SortedSet<String> tags, List<Netw
     }
 
     /**
-     * @param target a pod ({@code ns/pod}), a namespace, or a policy ({@code ns/name}), by kind
+     * @param target a pod ({@code ns/pod}), a namespace, a policy ({@code ns/name}) or a ClusterNetworkPolicy (its name
+     *               in the case), by kind
      * @param labels the labels set on the pod or namespace (relabel kinds)
      * @param policy the replacement (update)
      */
@@ -71,6 +74,9 @@ public record SweepCase(int number, long seed, SortedSet<String> tags, List<Netw
         }
 
         public List<NetworkPolicy> applyTo(List<NetworkPolicy> policies) {
+            if (kind == ActionKind.CLUSTER_POLICY_DELETE) {
+                return policies;
+            }
             List<NetworkPolicy> out = new ArrayList<>();
             for (NetworkPolicy p : policies) {
                 if (!id(p).equals(target)) {
@@ -82,12 +88,19 @@ public record SweepCase(int number, long seed, SortedSet<String> tags, List<Netw
             return out;
         }
 
+        /** The case's cluster policies after the action. */
+        public List<ClusterPolicy> applyToClusterPolicies(List<ClusterPolicy> policies) {
+            return kind != ActionKind.CLUSTER_POLICY_DELETE ? policies
+                    : policies.stream().filter(p -> !p.name().equals(target)).toList();
+        }
+
         public String describe() {
             return switch (kind) {
                 case POD_LABEL -> "relabel pod " + target + " " + labels;
                 case NAMESPACE_LABEL -> "relabel namespace " + target + " " + labels;
                 case POLICY_UPDATE -> "update policy " + target;
                 case POLICY_DELETE -> "delete policy " + target;
+                case CLUSTER_POLICY_DELETE -> "delete ClusterNetworkPolicy " + target;
             };
         }
     }

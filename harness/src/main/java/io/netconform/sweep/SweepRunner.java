@@ -106,7 +106,7 @@ public final class SweepRunner {
             if (c.action() != null) {
                 act(c.action());
                 steps.add(check("after " + c.action().describe(), c.action().applyTo(model), c.action().applyTo(c.policies()),
-                        c.clusterPolicies()));
+                        c.action().applyToClusterPolicies(c.clusterPolicies())));
             }
         } finally {
             try {
@@ -170,6 +170,7 @@ public final class SweepRunner {
                 client().network().v1().networkPolicies().inNamespace(deployment.realNamespace(id.namespace()))
                         .withName(id.name()).delete();
             }
+            case CLUSTER_POLICY_DELETE -> caseClusterPolicies.delete(action.target());
         }
     }
 

@@ -108,6 +108,20 @@ class CaseClusterPoliciesTest {
     }
 
     @Test
+    void theDeleteActionRemovesOnePolicyAndTheCaseEndTheRest() {
+        SweepCase two = cases(60).stream().filter(c -> c.clusterPolicies().size() == 2).findFirst().orElseThrow();
+        policies.apply(two);
+        String first = two.clusterPolicies().get(0).name();
+
+        policies.delete(first);
+
+        assertThat(policies.left()).containsExactly(runPolicies.clusterName(CNP, two.name() + "-" + two.clusterPolicies().get(1).name()));
+        assertThatThrownBy(() -> policies.delete(first)).hasMessageContaining("'" + first + "' was not created");
+        policies.delete();
+        assertThat(policies.left()).isEmpty();
+    }
+
+    @Test
     void aLeftoverOfTheRunHoldsTheNextCaseBack() {
         SweepCase c = cases(1).get(0);
         policies.apply(c);

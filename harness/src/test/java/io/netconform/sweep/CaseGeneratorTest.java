@@ -124,7 +124,8 @@ class CaseGeneratorTest {
             assertThat(c.tags()).contains("cnp-only");
             assertThat(CaseGenerator.tags(Set.of(PolicyKind.CLUSTER_NETWORK_POLICY))).containsAll(c.tags());
             if (c.action() != null) {
-                assertThat(c.action().kind()).isIn(SweepCase.ActionKind.POD_LABEL, SweepCase.ActionKind.NAMESPACE_LABEL);
+                assertThat(c.action().kind()).isIn(SweepCase.ActionKind.POD_LABEL, SweepCase.ActionKind.NAMESPACE_LABEL,
+                        SweepCase.ActionKind.CLUSTER_POLICY_DELETE);
             }
         });
     }
@@ -147,9 +148,24 @@ class CaseGeneratorTest {
                         loaded.clusterPolicies()).reachability(port);
                 assertThat(read.pairs()).hasSize(72);
                 assertThat(read.diff(generated)).as("%s on %s", c.name(), port).isEmpty();
-                assertThat(new PolicyOracle(after, policiesAfter, c.clusterPolicies()).reachability(port).pairs()).hasSize(72);
+                List<ClusterPolicy> clusterAfter = c.action() == null ? c.clusterPolicies()
+                        : c.action().applyToClusterPolicies(c.clusterPolicies());
+                assertThat(new PolicyOracle(after, policiesAfter, clusterAfter).reachability(port).pairs()).hasSize(72);
             }
         }
+    }
+
+    @Test
+    void aClusterNetworkPolicyDeleteRemovesExactlyThatPolicy() {
+        List<SweepCase> deletes = mixed(6, 200, Capabilities.all()).stream().filter(c -> c.action() != null
+                && c.action().kind() == SweepCase.ActionKind.CLUSTER_POLICY_DELETE).toList();
+        assertThat(deletes).isNotEmpty().allSatisfy(c -> {
+            assertThat(c.clusterPolicies()).extracting(ClusterPolicy::name).contains(c.action().target());
+            assertThat(c.action().applyToClusterPolicies(c.clusterPolicies())).hasSize(c.clusterPolicies().size() - 1)
+                    .extracting(ClusterPolicy::name).doesNotContain(c.action().target());
+            assertThat(c.action().applyTo(c.policies())).isEqualTo(c.policies());
+            assertThat(c.yaml()).contains("# then: delete ClusterNetworkPolicy " + c.action().target());
+        });
     }
 
     @Test
