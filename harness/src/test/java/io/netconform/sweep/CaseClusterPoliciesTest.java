@@ -41,9 +41,12 @@ class CaseClusterPoliciesTest {
     CaseClusterPolicies policies;
 
     @BeforeEach
-    void clusterNetworkPolicyServed() {
-        server.expectCustomResource(new CustomResourceDefinitionContext.Builder().withGroup(CNP.group()).withVersion("v1alpha2")
-                .withKind(CNP.kind()).withPlural(CNP.plural()).withScope("Cluster").build());
+    void policyApiServed() {
+        for (RunClusterPolicies.Kind kind : RunClusterPolicies.KINDS) { // gc looks at every kind
+            server.expectCustomResource(new CustomResourceDefinitionContext.Builder().withGroup(kind.group())
+                    .withVersion(kind.apiVersion().substring(kind.apiVersion().indexOf('/') + 1))
+                    .withKind(kind.kind()).withPlural(kind.plural()).withScope("Cluster").build());
+        }
         runPolicies = new RunClusterPolicies(client, new RunId(RUN), Duration.ofHours(1));
         policies = new CaseClusterPolicies(client, runPolicies, RUN, REAL);
     }
@@ -130,6 +133,15 @@ class CaseClusterPoliciesTest {
                 .isInstanceOf(ConditionTimeoutException.class).hasMessageContaining(RunNamespaces.RUN + "=" + RUN);
         policies.delete();
         policies.awaitNone(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aKilledSweepsPoliciesAreWhatGcCollects() {
+        SweepCase c = cases(1).get(0);
+        policies.apply(c);
+        // no namespace of the run is left (the mock has none): as after a kill, gc finds them by their labels
+        assertThat(RunClusterPolicies.gc(client, java.time.Instant.now(), true)).hasSize(c.clusterPolicies().size())
+                .allSatisfy(name -> assertThat(name).startsWith("ClusterNetworkPolicy/" + RUN + "-" + c.name() + "-"));
     }
 
     @SuppressWarnings("unchecked")
