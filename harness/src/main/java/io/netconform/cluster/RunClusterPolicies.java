@@ -90,6 +90,30 @@ public final class RunClusterPolicies implements AutoCloseable {
         }
     }
 
+    /** Why {@code kind} cannot be tested here (discovery), or empty when the API server serves it. */
+    public static java.util.Optional<String> notServed(KubernetesClient client, Kind kind) {
+        if (served(client, kind)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(notServed(kind, !kind.equals(CLUSTER_NETWORK_POLICY) && served(client, CLUSTER_NETWORK_POLICY)));
+    }
+
+    /**
+     * Why a kind the API server does not serve cannot be tested. A cluster serving only the v1alpha2
+     * ClusterNetworkPolicy (the release that replaced them) is told apart from one without the API at all.
+     *
+     * @param clusterNetworkPolicyServed whether the API server serves ClusterNetworkPolicy v1alpha2
+     */
+    public static String notServed(Kind kind, boolean clusterNetworkPolicyServed) {
+        if (!kind.equals(CLUSTER_NETWORK_POLICY) && clusterNetworkPolicyServed) {
+            return "not supported by this CNI: " + kind.kind() + " API (" + kind.apiVersion() + ") not installed; this"
+                    + " cluster serves ClusterNetworkPolicy v1alpha2 (" + CLUSTER_NETWORK_POLICY.apiVersion() + "), which"
+                    + " replaces it";
+        }
+        return "not supported by this CNI: ClusterNetworkPolicy API not installed (the API server does not serve " + kind
+                + "; a CNI that implements it installs the CRDs of kubernetes-sigs/network-policy-api)";
+    }
+
     /** The name a policy gets on the cluster: the run id first, so runs never collide (BANP: always "default"). */
     public String clusterName(Kind kind, String name) {
         if (kind.equals(BASELINE_ADMIN_NETWORK_POLICY)) {

@@ -154,9 +154,9 @@ public final class Run implements AutoCloseable {
      */
     public Optional<String> clusterPolicyUnavailable(RunClusterPolicies.Kind kind) {
         return clusterPolicyUnavailable.computeIfAbsent(kind, k -> {
-            if (!RunClusterPolicies.served(cluster.client(), k)) {
-                return Optional.of("not supported by this CNI: ClusterNetworkPolicy API not installed (the API server does not serve " + k
-                        + "; a CNI that implements it installs the CRDs of kubernetes-sigs/network-policy-api)");
+            Optional<String> notServed = RunClusterPolicies.notServed(cluster.client(), k);
+            if (notServed.isPresent()) {
+                return notServed;
             }
             List<Permission> missing = Permissions.missing(cluster.client(),
                     Permissions.CLUSTER_POLICIES.stream()

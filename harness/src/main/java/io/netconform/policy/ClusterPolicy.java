@@ -165,6 +165,21 @@ public final class ClusterPolicy {
         return KINDS.containsKey(kind);
     }
 
+    /**
+     * A policy built in code (the sweep's generated ones), validated and compiled as {@link PolicyFiles#loadAll}
+     * does for a file.
+     *
+     * @throws PolicyInputException naming the policy and the invalid field
+     */
+    public static ClusterPolicy of(GenericKubernetesResource resource) {
+        try {
+            return compile(resource);
+        } catch (Invalid e) {
+            throw new PolicyInputException(resource.getKind() + " " + (resource.getMetadata() == null ? ""
+                    : resource.getMetadata().getName()) + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Validates like the upstream CRD (what it rejects, we reject) and compiles. */
     static ClusterPolicy compile(GenericKubernetesResource resource) {
         String kind = resource.getKind();

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.netconform.policy.ClusterPolicy;
 import io.netconform.policy.Protocol;
 import io.netconform.policy.Topology;
 
@@ -53,13 +54,25 @@ public final class CaseGenerator {
     private final Topology model;
     private final Capabilities caps;
     private final List<String> ipv4;
+    private final Set<PolicyKind> kinds;
+    private final ClusterPolicyCases clusterPolicyCases;
 
     /** @param model the sweep model, with the pods' IPs (ipBlock peers are cut from them) */
     public CaseGenerator(long seed, Topology model, Capabilities caps) {
+        this(seed, model, caps, Set.of(PolicyKind.NETWORK_POLICY));
+    }
+
+    /** @param kinds what the cases hold; NetworkPolicy alone gives the same cases as before ClusterNetworkPolicy existed */
+    public CaseGenerator(long seed, Topology model, Capabilities caps, Set<PolicyKind> kinds) {
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("--kinds: name at least one kind");
+        }
         this.seed = seed;
         this.model = model;
         this.caps = caps;
         this.ipv4 = model.pods().stream().flatMap(p -> p.ips().stream()).filter(ip -> ip.indexOf(':') < 0).toList();
+        this.kinds = Set.copyOf(kinds);
+        this.clusterPolicyCases = new ClusterPolicyCases(caps, ipv4);
     }
 
     /** Every tag a case can carry (with direction prefixes), for validating --include / --exclude. */
@@ -75,6 +88,22 @@ public final class CaseGenerator {
                 }
             }
         });
+        ClusterPolicyCases.DIMENSIONS.values().forEach(tags::addAll);
+        return tags;
+    }
+
+    /** The tags cases of these kinds can carry: cases with cluster policies alone take only relabel actions. */
+    public static Set<String> tags(Set<PolicyKind> kinds) {
+        Set<String> tags = new TreeSet<>();
+        Set<String> clusterPolicyTags = new TreeSet<>();
+        ClusterPolicyCases.DIMENSIONS.values().forEach(clusterPolicyTags::addAll);
+        if (kinds.contains(PolicyKind.NETWORK_POLICY)) {
+            allTags().stream().filter(t -> !clusterPolicyTags.contains(t)).forEach(tags::add);
+        }
+        if (kinds.contains(PolicyKind.CLUSTER_NETWORK_POLICY)) {
+            tags.addAll(clusterPolicyTags);
+            tags.addAll(List.of("no-action", SweepCase.ActionKind.POD_LABEL.tag(), SweepCase.ActionKind.NAMESPACE_LABEL.tag()));
+        }
         return tags;
     }
 
@@ -126,6 +155,18 @@ public final class CaseGenerator {
         Set<String> tags = new TreeSet<>();
         String ns = pick(rnd, SweepModel.NAMESPACES);
         List<NetworkPolicy> policies = new ArrayList<>();
+        boolean clusterPolicies = kinds.contains(PolicyKind.CLUSTER_NETWORK_POLICY);
+        // with ClusterNetworkPolicy every case has some; two in three also NetworkPolicies, for the tier order
+        boolean networkPolicies = kinds.contains(PolicyKind.NETWORK_POLICY) && (!clusterPolicies || rnd.nextInt(3) > 0);
+        if (networkPolicies) {
+            networkPolicies(rnd, ns, policies, tags);
+        }
+        List<ClusterPolicy> cluster = clusterPolicies ? clusterPolicyCases.generate(rnd, tags, networkPolicies) : List.of();
+        SweepCase.Action action = action(rnd, ns, policies, cluster, tags);
+        return new SweepCase(number, seed, new TreeSet<>(tags), policies, cluster, action);
+    }
+
+    private void networkPolicies(SplittableRandom rnd, String ns, List<NetworkPolicy> policies, Set<String> tags) {
         int shape = rnd.nextInt(4);
         if (shape <= 1) {
             tags.add("single-policy");
@@ -142,8 +183,6 @@ public final class CaseGenerator {
             policies.add(denyAll(rnd, ns, tags));
             policies.add(policy(rnd, ns, "allow", tags, null));
         }
-        SweepCase.Action action = action(rnd, ns, policies, tags);
-        return new SweepCase(number, seed, new TreeSet<>(tags), policies, action);
     }
 
     private NetworkPolicy denyAll(SplittableRandom rnd, String ns, Set<String> tags) {
@@ -256,7 +295,7 @@ public final class CaseGenerator {
         };
     }
 
-    private LabelSelector podSelector(SplittableRandom rnd) {
+    static LabelSelector podSelector(SplittableRandom rnd) {
         return switch (rnd.nextInt(4)) {
             case 0 -> labels("pod", pick(rnd, SweepModel.PODS));
             case 1 -> labels("tier", pick(rnd, List.copyOf(new TreeSet<>(SweepModel.TIER.values()))));
@@ -265,7 +304,7 @@ public final class CaseGenerator {
         };
     }
 
-    private LabelSelector namespaceSelector(SplittableRandom rnd) {
+    static LabelSelector namespaceSelector(SplittableRandom rnd) {
         return switch (rnd.nextInt(5)) {
             case 0 -> labels("ns", pick(rnd, SweepModel.NAMESPACES));
             case 1 -> labels(Topology.METADATA_NAME_LABEL, pick(rnd, SweepModel.NAMESPACES));
@@ -279,7 +318,7 @@ public final class CaseGenerator {
         return new LabelSelectorBuilder().addToMatchLabels(key, value).build();
     }
 
-    private LabelSelector expression(SplittableRandom rnd, String key, List<String> values) {
+    private static LabelSelector expression(SplittableRandom rnd, String key, List<String> values) {
         String op = pick(rnd, List.of("In", "NotIn", "Exists", "DoesNotExist"));
         LabelSelectorBuilder b = new LabelSelectorBuilder();
         if (op.equals("Exists") || op.equals("DoesNotExist")) {
@@ -345,34 +384,58 @@ public final class CaseGenerator {
         return ports;
     }
 
-    private SweepCase.Action action(SplittableRandom rnd, String ns, List<NetworkPolicy> policies, Set<String> tags) {
+    /** The actions of a case with NetworkPolicies, in the order the generator has always drawn them. */
+    private static final List<SweepCase.ActionKind> NETWORK_POLICY_ACTIONS = List.of(SweepCase.ActionKind.POD_LABEL,
+            SweepCase.ActionKind.NAMESPACE_LABEL, SweepCase.ActionKind.POLICY_UPDATE, SweepCase.ActionKind.POLICY_DELETE);
+
+    private SweepCase.Action action(SplittableRandom rnd, String ns, List<NetworkPolicy> policies, List<ClusterPolicy> cluster,
+                                    Set<String> tags) {
         if (rnd.nextInt(5) >= 2) {
             tags.add("no-action");
             return null;
         }
-        SweepCase.ActionKind kind = pick(rnd, List.of(SweepCase.ActionKind.values()));
-        tags.add(kind.tag());
-        NetworkPolicy victim = pick(rnd, policies);
+        List<SweepCase.ActionKind> kinds = new ArrayList<>(policies.isEmpty() ? List.of(SweepCase.ActionKind.POD_LABEL,
+                SweepCase.ActionKind.NAMESPACE_LABEL) : NETWORK_POLICY_ACTIONS);
+        if (!cluster.isEmpty()) {
+            kinds.add(SweepCase.ActionKind.CLUSTER_POLICY_DELETE);
+        }
+        SweepCase.ActionKind kind = pick(rnd, kinds);
+        // drawn whatever the kind, as it always was: NetworkPolicy-only cases stay what they were for a seed
+        NetworkPolicy victim = policies.isEmpty() ? null : pick(rnd, policies);
         return switch (kind) {
-            case POD_LABEL -> {
-                String pod = pick(rnd, SweepModel.NAMESPACES) + "/" + pick(rnd, SweepModel.PODS);
-                String now = SweepModel.TIER.get(pod.substring(pod.indexOf('/') + 1));
-                List<String> others = new ArrayList<>(new TreeSet<>(SweepModel.TIER.values()));
-                others.remove(now);
-                yield new SweepCase.Action(kind, pod, Map.of("tier", pick(rnd, others)), null);
+            case POD_LABEL, NAMESPACE_LABEL -> relabel(rnd, kind, tags);
+            case CLUSTER_POLICY_DELETE -> clusterPolicyDelete(rnd, cluster, tags);
+            case POLICY_UPDATE -> {
+                tags.add(kind.tag());
+                yield new SweepCase.Action(kind, SweepCase.id(victim), Map.of(),
+                        policy(rnd, ns, victim.getMetadata().getName(), tags, null));
             }
-            case NAMESPACE_LABEL -> {
-                String target = pick(rnd, SweepModel.NAMESPACES);
-                yield new SweepCase.Action(kind, target,
-                        Map.of("env", SweepModel.ENV.get(target).equals("prod") ? "dev" : "prod"), null);
+            case POLICY_DELETE -> {
+                tags.add(kind.tag());
+                yield new SweepCase.Action(kind, SweepCase.id(victim), Map.of(), null);
             }
-            case POLICY_UPDATE -> new SweepCase.Action(kind, SweepCase.id(victim), Map.of(),
-                    policy(rnd, ns, victim.getMetadata().getName(), tags, null));
-            case POLICY_DELETE -> new SweepCase.Action(kind, SweepCase.id(victim), Map.of(), null);
         };
     }
 
-    private static <T> T pick(SplittableRandom rnd, List<T> values) {
+    private static SweepCase.Action clusterPolicyDelete(SplittableRandom rnd, List<ClusterPolicy> cluster, Set<String> tags) {
+        tags.add(SweepCase.ActionKind.CLUSTER_POLICY_DELETE.tag());
+        return new SweepCase.Action(SweepCase.ActionKind.CLUSTER_POLICY_DELETE, pick(rnd, cluster).name(), Map.of(), null);
+    }
+
+    private static SweepCase.Action relabel(SplittableRandom rnd, SweepCase.ActionKind kind, Set<String> tags) {
+        tags.add(kind.tag());
+        if (kind == SweepCase.ActionKind.POD_LABEL) {
+            String pod = pick(rnd, SweepModel.NAMESPACES) + "/" + pick(rnd, SweepModel.PODS);
+            String now = SweepModel.TIER.get(pod.substring(pod.indexOf('/') + 1));
+            List<String> others = new ArrayList<>(new TreeSet<>(SweepModel.TIER.values()));
+            others.remove(now);
+            return new SweepCase.Action(kind, pod, Map.of("tier", pick(rnd, others)), null);
+        }
+        String target = pick(rnd, SweepModel.NAMESPACES);
+        return new SweepCase.Action(kind, target, Map.of("env", SweepModel.ENV.get(target).equals("prod") ? "dev" : "prod"), null);
+    }
+
+    static <T> T pick(SplittableRandom rnd, List<T> values) {
         return values.get(rnd.nextInt(values.size()));
     }
 

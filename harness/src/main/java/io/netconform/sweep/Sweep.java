@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -28,12 +29,15 @@ import java.util.stream.Collectors;
 public final class Sweep {
 
     /**
-     * @param only when set, run just this case number of the seed (to repeat a failure)
+     * @param only  when set, run just this case number of the seed (to repeat a failure)
+     * @param kinds the policy kinds the cases hold ({@code --kinds})
      */
-    public record Settings(long seed, int cases, List<String> include, List<String> exclude, Integer only) {
+    public record Settings(long seed, int cases, List<String> include, List<String> exclude, Integer only,
+                           Set<PolicyKind> kinds) {
         public Settings {
             include = List.copyOf(include);
             exclude = List.copyOf(exclude);
+            kinds = kinds.isEmpty() ? Set.of(PolicyKind.NETWORK_POLICY) : Set.copyOf(kinds);
             if (cases < 1) {
                 throw new IllegalArgumentException("--cases must be at least 1, got " + cases);
             }
@@ -42,6 +46,22 @@ public final class Sweep {
             }
             CaseGenerator.checkTerms("--include", include);
             CaseGenerator.checkTerms("--exclude", exclude);
+            Set<String> generated = CaseGenerator.tags(kinds);
+            for (String term : include) {
+                // e.g. a cnp tag without ClusterNetworkPolicy cases would select nothing
+                if (generated.stream().noneMatch(tag -> CaseGenerator.matches(term, tag))) {
+                    throw new IllegalArgumentException("--include: '" + term + "' names no tag of --kinds "
+                            + PolicyKind.describe(kinds) + "; add --kinds networkpolicy,clusternetworkpolicy");
+                }
+            }
+        }
+
+        public Settings(long seed, int cases, List<String> include, List<String> exclude, Integer only) {
+            this(seed, cases, include, exclude, only, Set.of(PolicyKind.NETWORK_POLICY));
+        }
+
+        public boolean clusterPolicies() {
+            return kinds.contains(PolicyKind.CLUSTER_NETWORK_POLICY);
         }
     }
 
@@ -76,7 +96,7 @@ public final class Sweep {
     /** The cases of this sweep on a model with these IPs, for a cluster with these capabilities. */
     public List<SweepCase> cases(Topology model, Capabilities caps) {
         this.capabilities = caps;
-        CaseGenerator generator = new CaseGenerator(settings.seed(), model, caps);
+        CaseGenerator generator = new CaseGenerator(settings.seed(), model, caps, settings.kinds());
         List<SweepCase> cases = settings.only() != null
                 ? List.of(generator.generateCase(settings.only(), settings.include(), settings.exclude()))
                 : generator.generate(settings.cases(), settings.include(), settings.exclude());
@@ -197,6 +217,7 @@ public final class Sweep {
     public Path writeJson(Path dir) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("seed", settings.seed());
+        json.put("kinds", PolicyKind.describe(settings.kinds()));
         json.put("include", settings.include());
         json.put("exclude", settings.exclude());
         json.put("capabilities", capabilities);

@@ -2,6 +2,7 @@ package io.netconform.sweep;
 
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.netconform.policy.ClusterPolicy;
 import io.netconform.policy.Topology;
 
 import java.util.ArrayList;
@@ -17,20 +18,29 @@ import java.util.TreeSet;
  * @param number   1-based position in the sweep
  * @param tags     the dimensions this case exercises (e.g. {@code types-egress}, {@code port-named}); mismatches are
  *                 grouped by them
- * @param policies in logical namespaces (x, y, z)
- * @param action   null when the case has none
+ * @param policies        in logical namespaces (x, y, z)
+ * @param clusterPolicies ClusterNetworkPolicies, selecting by the model's labels (the runner confines them to the run)
+ * @param action          null when the case has none
  */
-public record SweepCase(int number, long seed, SortedSet<String> tags, List<NetworkPolicy> policies, Action action) {
+public record SweepCase(int number, long seed, SortedSet<String> tags, List<NetworkPolicy> policies,
+                        List<ClusterPolicy> clusterPolicies, Action action) {
 
     public SweepCase {
         tags = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(tags));
         policies = List.copyOf(policies);
+        clusterPolicies = List.copyOf(clusterPolicies);
+    }
+
+    public SweepCase(int number, long seed, SortedSet<String> tags, List<NetworkPolicy> policies, Action action) {
+        this(number, seed, tags, policies, List.of(), action);
     }
 
     /** What changes between the two checks of a case. */
     public enum ActionKind {
         POD_LABEL("action-pod-label"), NAMESPACE_LABEL("action-ns-label"), POLICY_UPDATE("action-policy-update"),
-        POLICY_DELETE("action-policy-delete");
+        POLICY_DELETE("action-policy-delete"),
+        /** A ClusterNetworkPolicy deleted mid-case: its rules must stop applying while the case's others stay. */
+        CLUSTER_POLICY_DELETE("action-cnp-delete");
 
         private final String tag;
 
@@ -44,7 +54,8 @@ public record SweepCase(int number, long seed, SortedSet<String> tags, List<Netw
     }
 
     /**
-     * @param target a pod ({@code ns/pod}), a namespace, or a policy ({@code ns/name}), by kind
+     * @param target a pod ({@code ns/pod}), a namespace, a policy ({@code ns/name}) or a ClusterNetworkPolicy (its name
+     *               in the case), by kind
      * @param labels the labels set on the pod or namespace (relabel kinds)
      * @param policy the replacement (update)
      */
@@ -63,6 +74,9 @@ public record SweepCase(int number, long seed, SortedSet<String> tags, List<Netw
         }
 
         public List<NetworkPolicy> applyTo(List<NetworkPolicy> policies) {
+            if (kind == ActionKind.CLUSTER_POLICY_DELETE) {
+                return policies;
+            }
             List<NetworkPolicy> out = new ArrayList<>();
             for (NetworkPolicy p : policies) {
                 if (!id(p).equals(target)) {
@@ -74,12 +88,19 @@ public record SweepCase(int number, long seed, SortedSet<String> tags, List<Netw
             return out;
         }
 
+        /** The case's cluster policies after the action. */
+        public List<ClusterPolicy> applyToClusterPolicies(List<ClusterPolicy> policies) {
+            return kind != ActionKind.CLUSTER_POLICY_DELETE ? policies
+                    : policies.stream().filter(p -> !p.name().equals(target)).toList();
+        }
+
         public String describe() {
             return switch (kind) {
                 case POD_LABEL -> "relabel pod " + target + " " + labels;
                 case NAMESPACE_LABEL -> "relabel namespace " + target + " " + labels;
                 case POLICY_UPDATE -> "update policy " + target;
                 case POLICY_DELETE -> "delete policy " + target;
+                case CLUSTER_POLICY_DELETE -> "delete ClusterNetworkPolicy " + target;
             };
         }
     }
@@ -102,6 +123,9 @@ public record SweepCase(int number, long seed, SortedSet<String> tags, List<Netw
         }
         for (NetworkPolicy p : policies) {
             y.append(Serialization.asYaml(p));
+        }
+        for (ClusterPolicy p : clusterPolicies) {
+            y.append(Serialization.asYaml(p.resource()));
         }
         if (action != null && action.kind() == ActionKind.POLICY_UPDATE) {
             y.append("# the update replaces ").append(action.target()).append(" with:\n").append(Serialization.asYaml(action.policy()));

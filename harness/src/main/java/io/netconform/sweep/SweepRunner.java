@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.netconform.junit.Deployment;
 import io.netconform.junit.Run;
+import io.netconform.policy.ClusterPolicy;
 import io.netconform.policy.PodId;
 import io.netconform.policy.PolicyOracle;
 import io.netconform.policy.Port;
@@ -25,9 +26,10 @@ import java.util.Map;
 
 /**
  * Runs sweep cases on one deployment of the {@link SweepModel}: per case, proves the previous case left nothing
- * (no policy in the API, every pair open again on every port), applies the case's policies, checks every ordered pair
- * on every port against the oracle (one exec per source pod, only mismatches re-probed until the converge deadline),
- * performs the action and checks again, then removes the policies and restores the labels.
+ * (no policy in the API, every pair open again on every port), applies the case's policies (ClusterNetworkPolicies
+ * through {@link CaseClusterPolicies}), checks every ordered pair on every port against the oracle (one exec per source
+ * pod, only mismatches re-probed until the converge deadline), performs the action and checks again, then removes the
+ * policies and restores the labels.
  */
 public final class SweepRunner {
 
@@ -37,6 +39,7 @@ public final class SweepRunner {
     private final Capabilities caps;
     private final List<Port> ports;
     private final Duration converge;
+    private final CaseClusterPolicies caseClusterPolicies;
 
     private SweepRunner(Run run, Deployment deployment, BatchProber prober, Capabilities caps, Duration converge) {
         this.run = run;
@@ -45,6 +48,8 @@ public final class SweepRunner {
         this.caps = caps;
         this.ports = SweepModel.probedPorts(caps.sctp());
         this.converge = converge;
+        this.caseClusterPolicies = new CaseClusterPolicies(run.cluster().client(), run.clusterPolicies(), run.id(),
+                deployment.namespaces());
     }
 
     /** Deploys the model once (SCTP ports declared; whether SCTP is carried is then asked with one probe). */
@@ -92,22 +97,30 @@ public final class SweepRunner {
         Topology model = model();
         try {
             deployment.awaitNoPolicies();
-            steps.add(check("baseline: previous case gone, every pair open", model, List.of()));
+            caseClusterPolicies.awaitNone(Duration.ofSeconds(30));
+            steps.add(check("baseline: previous case gone, every pair open", model, List.of(), List.of()));
             c.policies().forEach(this::apply);
-            steps.add(check("policies", model, c.policies()));
+            caseClusterPolicies.apply(c);
+            steps.add(check("policies", model, c.policies(), c.clusterPolicies()));
             if (c.action() != null) {
                 act(c.action());
-                steps.add(check("after " + c.action().describe(), c.action().applyTo(model), c.action().applyTo(c.policies())));
+                steps.add(check("after " + c.action().describe(), c.action().applyTo(model), c.action().applyTo(c.policies()),
+                        c.action().applyToClusterPolicies(c.clusterPolicies())));
             }
         } finally {
-            cleanUp(c);
+            try {
+                cleanUp(c);
+            } finally {
+                caseClusterPolicies.delete();
+            }
         }
         return new CaseResult(c, steps, Duration.ofNanos(System.nanoTime() - t0), prober.execCount() - execs0);
     }
 
-    private CaseResult.Step check(String name, Topology topology, List<NetworkPolicy> policies) {
+    private CaseResult.Step check(String name, Topology topology, List<NetworkPolicy> policies,
+                                  List<ClusterPolicy> clusterPolicies) {
         // probing uses the deployed IPs; the oracle sees the labels of this step
-        PolicyOracle oracle = PolicyOracle.of(topology, policies);
+        PolicyOracle oracle = new PolicyOracle(topology, policies, clusterPolicies);
         Map<Port, Reachability> expected = new LinkedHashMap<>();
         List<ProbeRequest> requests = new ArrayList<>();
         Map<String, Boolean> expectAllowed = new LinkedHashMap<>();
@@ -156,6 +169,7 @@ public final class SweepRunner {
                 client().network().v1().networkPolicies().inNamespace(deployment.realNamespace(id.namespace()))
                         .withName(id.name()).delete();
             }
+            case CLUSTER_POLICY_DELETE -> caseClusterPolicies.delete(action.target());
         }
     }
 

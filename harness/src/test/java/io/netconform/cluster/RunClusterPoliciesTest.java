@@ -132,6 +132,18 @@ class RunClusterPoliciesTest {
     }
 
     @Test
+    void aMissingKindIsNamedWithTheGenerationTheClusterServesInstead() {
+        assertThat(RunClusterPolicies.notServed(RunClusterPolicies.ADMIN_NETWORK_POLICY, true)).contains(
+                "AdminNetworkPolicy API (policy.networking.k8s.io/v1alpha1) not installed; this cluster serves ClusterNetworkPolicy v1alpha2");
+        assertThat(RunClusterPolicies.notServed(RunClusterPolicies.BASELINE_ADMIN_NETWORK_POLICY, true))
+                .contains("BaselineAdminNetworkPolicy API (policy.networking.k8s.io/v1alpha1) not installed");
+        // no generation at all: the reason the suites and the lab tests look for
+        assertThat(RunClusterPolicies.notServed(RunClusterPolicies.ADMIN_NETWORK_POLICY, false))
+                .contains("ClusterNetworkPolicy API not installed").contains("AdminNetworkPolicy (policy.networking.k8s.io/v1alpha1)");
+        assertThat(RunClusterPolicies.notServed(CNP, false)).startsWith("not supported by this CNI: ClusterNetworkPolicy API not installed");
+    }
+
+    @Test
     void namesStayWithinTheApiLimit() {
         RunClusterPolicies run = new RunClusterPolicies(client, new RunId("nc-eeeeee"), Duration.ofHours(1));
         assertThat(run.clusterName(CNP, "x".repeat(300))).hasSize(253).startsWith("nc-eeeeee-");

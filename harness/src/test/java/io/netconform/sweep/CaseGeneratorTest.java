@@ -1,9 +1,13 @@
 package io.netconform.sweep;
 
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.netconform.policy.ClusterPolicy;
+import io.netconform.policy.Policies;
 import io.netconform.policy.PolicyFiles;
 import io.netconform.policy.PolicyOracle;
 import io.netconform.policy.Port;
+import io.netconform.policy.Protocol;
+import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +75,131 @@ class CaseGeneratorTest {
                 assertThat(PolicyOracle.of(after, policiesAfter).reachability(port).pairs()).hasSize(72);
             }
         }
+    }
+
+    static final Set<PolicyKind> BOTH = Set.of(PolicyKind.NETWORK_POLICY, PolicyKind.CLUSTER_NETWORK_POLICY);
+
+    static List<SweepCase> mixed(long seed, int n, Capabilities caps) {
+        return new CaseGenerator(seed, MODEL, caps, BOTH).generate(n, List.of(), List.of());
+    }
+
+    @Test
+    void withClusterNetworkPolicyTheSameSeedGivesTheSameCasesAndNetworkPolicyAloneIsUnchanged() {
+        String first = yaml(mixed(7, 40, Capabilities.all()));
+        assertThat(yaml(mixed(7, 40, Capabilities.all()))).isEqualTo(first).contains("kind: \"ClusterNetworkPolicy\"");
+        assertThat(yaml(mixed(8, 40, Capabilities.all()))).isNotEqualTo(first);
+        assertThat(yaml(mixed(7, 10, Capabilities.all()))).isEqualTo(yaml(mixed(7, 40, Capabilities.all()).subList(0, 10)));
+        // the default kinds: the cases NetworkPolicy-only sweeps always had
+        assertThat(yaml(new CaseGenerator(7, MODEL, Capabilities.all(), Set.of(PolicyKind.NETWORK_POLICY))
+                .generate(40, List.of(), List.of()))).isEqualTo(yaml(cases(7, 40, Capabilities.all(), List.of(), List.of())));
+        assertThat(cases(7, 40, Capabilities.all(), List.of(), List.of())).allSatisfy(c -> {
+            assertThat(c.clusterPolicies()).isEmpty();
+            assertThat(c.tags()).noneMatch(t -> t.startsWith("cnp-"));
+        });
+    }
+
+    @Test
+    void twoHundredMixedCasesCoverEveryClusterNetworkPolicyDimension() {
+        List<SweepCase> cases = mixed(1, 200, Capabilities.all());
+        Set<String> seen = new TreeSet<>();
+        cases.forEach(c -> seen.addAll(c.tags()));
+        ClusterPolicyCases.DIMENSIONS.forEach((dimension, values) -> assertThat(seen)
+                .as("dimension %s", dimension).containsAll(values));
+        // every case has cluster policies; the tier order needs NetworkPolicies beside them in most
+        assertThat(cases).allSatisfy(c -> assertThat(c.clusterPolicies()).isNotEmpty());
+        assertThat(cases.stream().filter(c -> !c.policies().isEmpty()).count()).isBetween(100L, 170L);
+        // --include/--exclude know every tag a case carries
+        assertThat(CaseGenerator.tags(BOTH)).containsAll(seen).isEqualTo(CaseGenerator.allTags());
+        // the v1 dimensions still appear, and so do the actions a CNP-only case can take
+        assertThat(seen).contains("deny-plus-allow", "egress-port-named", "action-pod-label", "action-ns-label");
+    }
+
+    @Test
+    void clusterNetworkPolicyAloneGivesCasesWithoutNetworkPolicies() {
+        List<SweepCase> cases = new CaseGenerator(4, MODEL, Capabilities.all(), Set.of(PolicyKind.CLUSTER_NETWORK_POLICY))
+                .generate(50, List.of(), List.of());
+        assertThat(cases).allSatisfy(c -> {
+            assertThat(c.policies()).isEmpty();
+            assertThat(c.clusterPolicies()).isNotEmpty();
+            assertThat(c.tags()).contains("cnp-only");
+            assertThat(CaseGenerator.tags(Set.of(PolicyKind.CLUSTER_NETWORK_POLICY))).containsAll(c.tags());
+            if (c.action() != null) {
+                assertThat(c.action().kind()).isIn(SweepCase.ActionKind.POD_LABEL, SweepCase.ActionKind.NAMESPACE_LABEL,
+                        SweepCase.ActionKind.CLUSTER_POLICY_DELETE);
+            }
+        });
+    }
+
+    @Test
+    void everyMixedCaseLoadsThroughPolicyFilesAndTheOracleReadsItAsGenerated(@TempDir Path dir) throws Exception {
+        for (SweepCase c : mixed(3, 200, Capabilities.all())) {
+            Path file = dir.resolve(c.name() + ".yaml");
+            Files.writeString(file, c.yaml());
+            Policies loaded = PolicyFiles.loadAll(file);
+            boolean update = c.action() != null && c.action().kind() == SweepCase.ActionKind.POLICY_UPDATE;
+            assertThat(loaded.networkPolicies()).as(c.yaml()).hasSize(c.policies().size() + (update ? 1 : 0));
+            assertThat(loaded.clusterPolicies()).as(c.yaml()).hasSize(c.clusterPolicies().size());
+            Topology after = c.action() == null ? MODEL : c.action().applyTo(MODEL);
+            List<NetworkPolicy> policiesAfter = c.action() == null ? c.policies() : c.action().applyTo(c.policies());
+            for (Port port : List.of(Port.tcp(80), Port.udp(81), new Port(80, Protocol.SCTP, null))) {
+                // the YAML a person reads and the lab gets predicts what the generated objects predict
+                Reachability generated = new PolicyOracle(MODEL, c.policies(), c.clusterPolicies()).reachability(port);
+                Reachability read = new PolicyOracle(MODEL, loaded.networkPolicies().subList(0, c.policies().size()),
+                        loaded.clusterPolicies()).reachability(port);
+                assertThat(read.pairs()).hasSize(72);
+                assertThat(read.diff(generated)).as("%s on %s", c.name(), port).isEmpty();
+                List<ClusterPolicy> clusterAfter = c.action() == null ? c.clusterPolicies()
+                        : c.action().applyToClusterPolicies(c.clusterPolicies());
+                assertThat(new PolicyOracle(after, policiesAfter, clusterAfter).reachability(port).pairs()).hasSize(72);
+            }
+        }
+    }
+
+    @Test
+    void aClusterNetworkPolicyDeleteRemovesExactlyThatPolicy() {
+        List<SweepCase> deletes = mixed(6, 200, Capabilities.all()).stream().filter(c -> c.action() != null
+                && c.action().kind() == SweepCase.ActionKind.CLUSTER_POLICY_DELETE).toList();
+        assertThat(deletes).isNotEmpty().allSatisfy(c -> {
+            assertThat(c.clusterPolicies()).extracting(ClusterPolicy::name).contains(c.action().target());
+            assertThat(c.action().applyToClusterPolicies(c.clusterPolicies())).hasSize(c.clusterPolicies().size() - 1)
+                    .extracting(ClusterPolicy::name).doesNotContain(c.action().target());
+            assertThat(c.action().applyTo(c.policies())).isEqualTo(c.policies());
+            assertThat(c.yaml()).contains("# then: delete ClusterNetworkPolicy " + c.action().target());
+        });
+    }
+
+    @Test
+    void noTwoClusterPoliciesOfOneTierShareAPriority() {
+        for (SweepCase c : mixed(11, 200, Capabilities.all())) {
+            for (ClusterPolicy.Tier tier : ClusterPolicy.Tier.values()) {
+                List<Integer> priorities = c.clusterPolicies().stream().filter(p -> p.tier() == tier)
+                        .map(ClusterPolicy::priority).toList();
+                assertThat(priorities).as(c.yaml()).doesNotHaveDuplicates().allSatisfy(p -> assertThat(p).isBetween(0, 1000));
+            }
+        }
+    }
+
+    @Test
+    void clusterNetworkPolicyCasesDoNotUseWhatTheClusterLacks() {
+        assertThat(mixed(2, 150, new Capabilities(false, false))).allSatisfy(c -> assertThat(c.tags())
+                .doesNotContain("cnp-proto-sctp", "proto-sctp"));
+    }
+
+    @Test
+    void aClusterNetworkPolicyTagNeedsItsKind() {
+        assertThatThrownBy(() -> new Sweep.Settings(1, 5, List.of("cnp-tier-admin"), List.of(), null))
+                .hasMessageContaining("cnp-tier-admin").hasMessageContaining("--kinds");
+        assertThat(new Sweep.Settings(1, 5, List.of("cnp"), List.of(), null, BOTH).clusterPolicies()).isTrue();
+        assertThat(new CaseGenerator(5, MODEL, Capabilities.all(), BOTH).generate(20, List.of("cnp-tier-baseline"), List.of()))
+                .allSatisfy(c -> assertThat(c.tags()).contains("cnp-tier-baseline"));
+        // and the other way round: cases with cluster policies alone have no NetworkPolicy dimension
+        assertThatThrownBy(() -> new Sweep.Settings(1, 5, List.of("egress-port-named"), List.of(), null,
+                Set.of(PolicyKind.CLUSTER_NETWORK_POLICY))).hasMessageContaining("egress-port-named");
+        assertThat(new Sweep.Settings(1, 5, List.of("action-ns-label"), List.of(), null,
+                Set.of(PolicyKind.CLUSTER_NETWORK_POLICY)).kinds()).containsExactly(PolicyKind.CLUSTER_NETWORK_POLICY);
+        assertThatThrownBy(() -> PolicyKind.parse(List.of("networkpolicy", "anp")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'anp'");
+        assertThat(PolicyKind.parse(List.of())).containsExactly(PolicyKind.NETWORK_POLICY);
     }
 
     @Test

@@ -1,10 +1,13 @@
 package io.netconform.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.netconform.cluster.ClusterException;
+import io.netconform.cluster.RunClusterPolicies;
 import io.netconform.cluster.RunId;
 import io.netconform.junit.Run;
 import io.netconform.junit.RunConfig;
 import io.netconform.sweep.Capabilities;
+import io.netconform.sweep.PolicyKind;
 import io.netconform.sweep.Sweep;
 import io.netconform.sweep.SweepCase;
 import io.netconform.sweep.SweepModel;
@@ -26,24 +29,30 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-/** Generated NetworkPolicy cases on one deployed model, checked against the oracle. */
+/** Generated NetworkPolicy (and ClusterNetworkPolicy) cases on one deployed model, checked against the oracle. */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Generate NetworkPolicy cases from a seed and check each on the cluster against the policy oracle.",
+        description = {"Generate NetworkPolicy cases (with --kinds also ClusterNetworkPolicy) from a seed and check each on the "
+                        + "cluster against the policy oracle.",
                 "Deploys the x/y/z model once (namespaces x, y, z; pods a, b, c; TCP and UDP 80 and 81, SCTP where the "
                         + "cluster carries it; named ports), then per case: proves the previous case is gone, applies its "
                         + "policies, probes every pair and port (one exec per source pod, mismatches re-probed until "
                         + "--converge-timeout), performs its action (relabel, policy update or delete) and probes again.",
                 "Writes reports/junit, reports/allure-results (one test per case), reports/summary.json and reports/sweep.json; "
                         + "prints wrong cases in full and a summary grouped by dimension tag.",
-                "Needs a CNI that enforces NetworkPolicy. Exit 0: no wrong verdict; 1: a case went wrong; 2: could not run."},
+                "ClusterNetworkPolicies are named <run id>-case-NNN-<name>, labelled with the run, their subjects and peers "
+                        + "confined to the run's namespaces; each case's are deleted when it ends (and on any exit).",
+                "Needs a CNI that enforces NetworkPolicy (and, with --kinds clusternetworkpolicy, a served "
+                        + "ClusterNetworkPolicy API: exit 2 otherwise). Exit 0: no wrong verdict; 1: a case went wrong; 2: could not run."},
         footer = {"", "Examples:",
                 "  netconform sweep --cases 200 --seed 42",
                 "  netconform sweep --seed 42 --include egress --exclude port-named",
                 "  netconform sweep --seed 42 --only 17          # repeat case 17 of seed 42",
+                "  netconform sweep --seed 1 --cases 40 --kinds networkpolicy,clusternetworkpolicy",
                 "  netconform sweep --seed 42 --cases 5 --print  # the cases as YAML, no cluster"})
 final class SweepCommand implements Callable<Integer> {
 
@@ -57,11 +66,17 @@ final class SweepCommand implements Callable<Integer> {
     int cases;
 
     @Option(names = "--include", split = ",", paramLabel = "TAG",
-            description = "Only cases with one of these tags, e.g. egress, port-named, peer-ipblock-except, action (see --print).")
+            description = "Only cases with one of these tags, e.g. egress, port-named, peer-ipblock-except, action, "
+                    + "cnp-tier-baseline, cnp (every ClusterNetworkPolicy tag; needs --kinds) (see --print).")
     List<String> include = new ArrayList<>();
 
     @Option(names = "--exclude", split = ",", paramLabel = "TAG", description = "No case with any of these tags.")
     List<String> exclude = new ArrayList<>();
+
+    @Option(names = "--kinds", split = ",", paramLabel = "KIND",
+            description = "Policy kinds the cases hold: networkpolicy (default), clusternetworkpolicy "
+                    + "(policy.networking.k8s.io/v1alpha2, Admin and Baseline tiers, mostly beside NetworkPolicies), or both.")
+    List<String> kinds = new ArrayList<>();
 
     @Option(names = "--only", paramLabel = "N", description = "Run only case N of the seed (with the same --include/--exclude).")
     Integer only;
@@ -83,7 +98,8 @@ final class SweepCommand implements Callable<Integer> {
         Sweep.Settings settings;
         RunConfig config;
         try {
-            settings = new Sweep.Settings(seed != null ? seed : new SecureRandom().nextInt(1_000_000), cases, include, exclude, only);
+            settings = new Sweep.Settings(seed != null ? seed : new SecureRandom().nextInt(1_000_000), cases, include, exclude, only,
+                    PolicyKind.parse(kinds));
             if (runId != null) {
                 new RunId(runId);
             }
@@ -112,6 +128,12 @@ final class SweepCommand implements Callable<Integer> {
             err.println("netconform sweep: " + e.getMessage());
             return 2;
         }
+        Optional<String> noClusterPolicies = clusterPoliciesUnavailable(settings, run);
+        if (noClusterPolicies.isPresent()) {
+            run.close();
+            err.println("netconform sweep: --kinds clusternetworkpolicy: " + noClusterPolicies.get());
+            return 2;
+        }
         Sweep sweep = new Sweep(settings);
         TestExecutionSummary totals;
         try (run) {
@@ -131,6 +153,19 @@ final class SweepCommand implements Callable<Integer> {
             return 2;
         }
         return totals.getTotalFailureCount() > 0 ? 1 : 0;
+    }
+
+    /** Before anything is deployed: a cluster that does not serve the kind (or does not grant it) cannot run the cases. */
+    private static Optional<String> clusterPoliciesUnavailable(Sweep.Settings settings, Run run) {
+        if (!settings.clusterPolicies()) {
+            return Optional.empty();
+        }
+        try {
+            return run.clusterPolicyUnavailable(RunClusterPolicies.CLUSTER_NETWORK_POLICY);
+        } catch (KubernetesClientException e) {
+            return Optional.of("could not ask the API server whether it serves " + RunClusterPolicies.CLUSTER_NETWORK_POLICY
+                    + ": HTTP " + e.getCode() + " " + e.getMessage());
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import io.netconform.junit.Run;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 import io.netconform.sweep.CaseResult;
+import io.netconform.sweep.PolicyKind;
 import io.netconform.sweep.Sweep;
 import io.netconform.sweep.SweepCase;
 import io.netconform.sweep.SweepRunner;
@@ -19,7 +20,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * {@code netconform sweep}: generated NetworkPolicy cases, one dynamic test each, on one deployment of the x/y/z model.
+ * {@code netconform sweep}: generated NetworkPolicy (and, with {@code --kinds}, ClusterNetworkPolicy) cases, one dynamic test each, on one deployment of the x/y/z model.
  * Outside {@code io.netconform.scenarios}, so {@code netconform run} never picks it up; the sweep command selects it.
  */
 @ConformanceSuite
@@ -36,7 +37,8 @@ class PolicySweep {
         SweepRunner runner = Report.step("deploy the x/y/z model", () -> SweepRunner.deploy(run));
         runner.capabilities().limits(run.cluster().kubernetesVersion()).forEach(line -> run.say("sweep: " + line));
         List<SweepCase> cases = sweep.cases(runner.model(), runner.capabilities());
-        run.say("sweep: seed " + sweep.settings().seed() + ", " + cases.size() + " cases on "
+        run.say("sweep: seed " + sweep.settings().seed() + ", " + cases.size() + " cases"
+                + (sweep.settings().clusterPolicies() ? " (--kinds " + PolicyKind.describe(sweep.settings().kinds()) + ")" : "") + " on "
                 + runner.deployment().namespaces().values() + " (model deployed once)");
         return cases.stream().map(c -> DynamicTest.dynamicTest(
                 c.name() + "/" + cases.size() + " " + String.join(",", c.tags()), () -> runCase(run, sweep, runner, c)));

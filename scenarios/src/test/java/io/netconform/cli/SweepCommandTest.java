@@ -29,16 +29,34 @@ class SweepCommandTest {
     }
 
     @Test
+    void kindsAddClusterNetworkPoliciesToThePrintedCases() {
+        NetconformCliTest.Result mixed = netconform("sweep", "--seed", "9", "--cases", "6", "--print",
+                "--kinds", "networkpolicy,clusternetworkpolicy");
+        assertThat(mixed.exitCode()).as(mixed.describe()).isZero();
+        assertThat(mixed.out()).contains("kind: \"ClusterNetworkPolicy\"", "apiVersion: \"policy.networking.k8s.io/v1alpha2\"",
+                "tier: \"Admin\"").contains("cnp-");
+        assertThat(netconform("sweep", "--seed", "9", "--cases", "6", "--print", "--kinds", "clusternetworkpolicy,networkpolicy")
+                .out()).isEqualTo(mixed.out());
+        NetconformCliTest.Result only = netconform("sweep", "--seed", "9", "--cases", "6", "--print", "--kinds", "clusternetworkpolicy");
+        assertThat(only.out()).contains("kind: \"ClusterNetworkPolicy\"").doesNotContain("kind: \"NetworkPolicy\"");
+        assertThat(netconform("sweep", "--seed", "9", "--cases", "6", "--print", "--kinds", "networkpolicy").out())
+                .isEqualTo(netconform("sweep", "--seed", "9", "--cases", "6", "--print").out());
+    }
+
+    @Test
     void badInputExitsTwoNamingTheValue() {
         for (String[] args : new String[][] {
                 {"sweep", "--include", "port-nmaed", "--print"},
                 {"sweep", "--cases", "0", "--print"},
                 {"sweep", "--only", "0", "--print"},
                 {"sweep", "--run-id", "Not_A_Label", "--print"},
-                {"sweep", "--seed", "banana"}}) {
+                {"sweep", "--seed", "banana"},
+                {"sweep", "--kinds", "networkpolicy,banana", "--print"},
+                {"sweep", "--include", "cnp-tier-banana", "--kinds", "clusternetworkpolicy", "--print"},
+                {"sweep", "--include", "cnp-tier-admin", "--print"}}) {
             NetconformCliTest.Result r = netconform(args);
             assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
-            assertThat(r.err()).as(r.describe()).containsAnyOf("port-nmaed", "--cases", "--only", "Not_A_Label", "banana")
+            assertThat(r.err()).as(r.describe()).containsAnyOf("port-nmaed", "--cases", "--only", "Not_A_Label", "banana", "--kinds")
                     .doesNotContain("\tat ");
         }
     }
