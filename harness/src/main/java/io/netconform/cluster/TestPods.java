@@ -147,15 +147,19 @@ public final class TestPods {
         return String.join("\n", lines) + "\n";
     }
 
+    /*
+     * The echo is socat's own PIPE, not EXEC:cat: every connection and datagram then costs one fork instead of a fork
+     * and an exec of cat, and a sweep round sends hundreds (process start-up is ~9 ms on a small VM).
+     */
     private static String listener(Port port) {
         int n = port.number();
         String what = label(port);
         return switch (port.protocol()) {
-            case TCP -> "(socat TCP4-LISTEN:" + n + ",fork,reuseaddr EXEC:cat; "
+            case TCP -> "(socat TCP4-LISTEN:" + n + ",fork,reuseaddr PIPE; "
                     + "echo \"" + what + " listener exited: $?\" >&2; kill -USR1 $$) &";
-            case UDP -> "(socat UDP4-RECVFROM:" + n + ",fork EXEC:cat; "
+            case UDP -> "(socat UDP4-RECVFROM:" + n + ",fork PIPE; "
                     + "echo \"" + what + " listener exited: $?\" >&2; kill -USR1 $$) &";
-            case SCTP -> "(socat SCTP4-LISTEN:" + n + ",fork,reuseaddr EXEC:cat "
+            case SCTP -> "(socat SCTP4-LISTEN:" + n + ",fork,reuseaddr PIPE "
                     + "|| echo \"sctp unavailable: " + what + " not served\" >&2) &";
         };
     }
@@ -166,9 +170,9 @@ public final class TestPods {
         String dies = "rc=$?; if has_ipv6; then echo \"" + what + " listener exited: $rc\" >&2; kill -USR1 $$; "
                 + "else echo \"no IPv6 in this pod: " + what + " not served\" >&2; fi) &";
         return switch (port.protocol()) {
-            case TCP -> "(socat TCP6-LISTEN:" + n + ",ipv6only=1,fork,reuseaddr EXEC:cat; " + dies;
-            case UDP -> "(socat UDP6-RECVFROM:" + n + ",ipv6only=1,fork EXEC:cat; " + dies;
-            case SCTP -> "(socat SCTP6-LISTEN:" + n + ",ipv6only=1,fork,reuseaddr EXEC:cat "
+            case TCP -> "(socat TCP6-LISTEN:" + n + ",ipv6only=1,fork,reuseaddr PIPE; " + dies;
+            case UDP -> "(socat UDP6-RECVFROM:" + n + ",ipv6only=1,fork PIPE; " + dies;
+            case SCTP -> "(socat SCTP6-LISTEN:" + n + ",ipv6only=1,fork,reuseaddr PIPE "
                     + "|| echo \"sctp unavailable: " + what + " not served\" >&2) &";
         };
     }

@@ -173,12 +173,13 @@ public final class BatchProber {
 
     private Map<String, ProbeResult> runBatch(PodRef source, List<ProbeRequest> batch) {
         List<List<String>> commands = batch.stream().map(r -> r.probe().command()).toList();
-        List<String> script = BatchScript.command(commands);
         Duration budget = batch.stream().map(r -> r.probe().budget()).reduce(probeTimeout,
                 (a, b) -> a.compareTo(b) >= 0 ? a : b);
-        // the script forks a few processes per probe (the probe, then cat and two base64 for its record): on a busy
-        // node a batch of 32 needs seconds beyond the slowest probe
-        Duration limit = budget.plus(Probe.EXEC_MARGIN).plus(PER_PROBE.multipliedBy(batch.size()));
+        // starting many probes at once takes a busy node a moment: allow some per probe; the script's watchdog ends
+        // what still runs a margin before we give up on the exec, so finished probes still come back
+        Duration running = budget.plus(PER_PROBE.multipliedBy(batch.size()));
+        List<String> script = BatchScript.command(commands, running.plusSeconds(1));
+        Duration limit = running.plus(Probe.EXEC_MARGIN);
         ExecResult exec;
         int attempts = 0;
         do {

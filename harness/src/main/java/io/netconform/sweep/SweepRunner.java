@@ -33,6 +33,8 @@ import java.util.Map;
  */
 public final class SweepRunner {
 
+    static final int PODS_AT_ONCE = 3;
+
     private final Run run;
     private final Deployment deployment;
     private final BatchProber prober;
@@ -55,7 +57,10 @@ public final class SweepRunner {
     /** Deploys the model once (SCTP ports declared; whether SCTP is carried is then asked with one probe). */
     public static SweepRunner deploy(Run run) {
         Deployment deployment = Deployment.create(run, "sweep", SweepModel.topology(true));
-        BatchProber prober = new BatchProber(run.executor(), run.config().probeTimeout()).withPollInterval(Duration.ofMillis(500));
+        // 32 probes per source pod: all nine pods at once start ~300 probes and ~600 server forks together, which a
+        // 2-core node (process start ~9 ms) cannot absorb within a probe timeout; three at a time keeps rounds bounded
+        BatchProber prober = new BatchProber(run.executor(), run.config().probeTimeout())
+                .withPollInterval(Duration.ofMillis(500)).withParallelism(PODS_AT_ONCE);
         Topology t = deployment.topology();
         Port sctp = new Port(80, Protocol.SCTP, null);
         ProbeResult probe = Probe.port(t.pod("y/b").ips().get(0), sctp, run.config().probeTimeout())

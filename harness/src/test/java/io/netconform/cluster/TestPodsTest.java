@@ -82,11 +82,11 @@ class TestPodsTest {
         String script = probe.getCommand().get(2);
         assertThat(probe.getCommand().subList(0, 2)).containsExactly("sh", "-c");
         assertThat(script)
-                .containsOnlyOnce("socat TCP4-LISTEN:80,fork,reuseaddr EXEC:cat")
-                .containsOnlyOnce("socat TCP6-LISTEN:80,ipv6only=1,fork,reuseaddr EXEC:cat")
-                .contains("socat UDP4-RECVFROM:53,fork EXEC:cat")
-                .contains("socat UDP6-RECVFROM:53,ipv6only=1,fork EXEC:cat")
-                .contains("socat SCTP4-LISTEN:9000,fork,reuseaddr EXEC:cat || echo \"sctp unavailable")
+                .containsOnlyOnce("socat TCP4-LISTEN:80,fork,reuseaddr PIPE")
+                .containsOnlyOnce("socat TCP6-LISTEN:80,ipv6only=1,fork,reuseaddr PIPE")
+                .contains("socat UDP4-RECVFROM:53,fork PIPE")
+                .contains("socat UDP6-RECVFROM:53,ipv6only=1,fork PIPE")
+                .contains("socat SCTP4-LISTEN:9000,fork,reuseaddr PIPE || echo \"sctp unavailable")
                 .endsWith("sleep 2147483647 & wait\n");
     }
 

@@ -3,12 +3,10 @@ package io.netconform.exec;
 import io.netconform.policy.Port;
 import io.netconform.policy.Protocol;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +63,7 @@ public final class ScriptedExecutor implements Executor {
     private record Phase(long afterNanos, int afterExecs, Behaviour behaviour) {
     }
 
-    private static final Pattern RUN_LINE = Pattern.compile("^run (\\d+) (.*) &$", Pattern.MULTILINE);
+    private static final Pattern RUN_LINE = Pattern.compile("^run (\\d+) (.*) & pids=\"\\$pids \\$!\"$", Pattern.MULTILINE);
     private static final Pattern SOCAT = Pattern.compile(
             "^echo (\\S+) \\| socat -t (\\d+) -T (\\d+) - (UDP|SCTP):(\\[[^\\]]+\\]|[^:]+):(\\d+)(,connect-timeout=\\d+)?$");
     private static final Pattern URL = Pattern.compile("^http://(\\[[^\\]]+\\]|[^:/]+)(?::(\\d+))?/");
@@ -200,8 +198,7 @@ public final class ScriptedExecutor implements Executor {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < probes.size(); i++) {
             Answer a = answers.get(i);
-            out.append("@@NC ").append(probes.get(i).id).append(' ').append(a.exit).append(' ')
-                    .append(b64(a.stdout)).append(' ').append(b64(a.stderr)).append('\n');
+            out.append(record(probes.get(i).id, a.exit, a.stdout, a.stderr));
         }
         return ExecResult.completed(0, out.toString(), "", took);
     }
@@ -413,8 +410,22 @@ public final class ScriptedExecutor implements Executor {
         return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     }
 
-    private static String b64(String text) {
-        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    /** One probe's record as the batch script prints it (probe.BatchScript): rc, its lines, end. */
+    public static String record(int id, int exit, String stdout, String stderr) {
+        StringBuilder r = new StringBuilder("@@NC " + id + " rc " + exit + "\n");
+        lines(r, id, "out", stdout);
+        lines(r, id, "err", stderr);
+        return r.append("@@NC ").append(id).append(" end\n").toString();
+    }
+
+    private static void lines(StringBuilder r, int id, String tag, String text) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            boolean last = i == lines.length - 1;
+            if (!last || !lines[i].isEmpty()) {
+                r.append("@@NC ").append(id).append(' ').append(tag).append(last ? "- " : " ").append(lines[i]).append('\n');
+            }
+        }
     }
 
     private static void sleep(long millis) {

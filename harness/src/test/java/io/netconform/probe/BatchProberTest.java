@@ -92,18 +92,18 @@ class BatchProberTest {
 
     @Test
     void aProbeWithoutARecordIsAnError() {
-        // a shell without base64 prints its complaint and no records for the probes that needed it
-        String stdout = "@@NC 0 1 " + java.util.Base64.getEncoder().encodeToString(
-                "nc: connect to 10.0.0.2 port 80 (tcp) failed: Connection refused\n".getBytes()) + " \n";
+        // the second probe's record never came (its probe was still running when the watchdog ended the script)
+        String stdout = io.netconform.exec.ScriptedExecutor.record(0, 1, "",
+                "nc: connect to 10.0.0.2 port 80 (tcp) failed: Connection refused\n");
         BatchProber prober = new BatchProber((pod, command, timeout) ->
-                ExecResult.completed(0, stdout, "sh: base64: not found\n", Duration.ofMillis(5)), T);
+                ExecResult.completed(0, stdout, "sh: line 9: kill: (12) - No such process\n", Duration.ofMillis(5)), T);
 
         Map<String, ProbeResult> results = prober.run(List.of(req(XA, "10.0.0.2", Port.tcp(80)),
                 req(XA, "10.0.0.3", Port.tcp(80))));
 
         assertThat(results.get("x/a -> 10.0.0.2 TCP/80").verdict()).isEqualTo(Verdict.REFUSED);
         assertThat(results.get("x/a -> 10.0.0.3 TCP/80").verdict()).isEqualTo(Verdict.ERROR);
-        assertThat(results.get("x/a -> 10.0.0.3 TCP/80").detail()).contains("no record").contains("base64: not found");
+        assertThat(results.get("x/a -> 10.0.0.3 TCP/80").detail()).contains("no record").contains("No such process");
     }
 
     @Test

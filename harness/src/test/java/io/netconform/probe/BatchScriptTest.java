@@ -30,7 +30,7 @@ class BatchScriptTest {
                 List.of("sh", "-c", "i=0; while [ $i -lt 300 ]; do echo line-$i; i=$((i+1)); done"),
                 List.of("printf", "%s", "no newline at the end"),
                 List.of("sh", "-c", "read x; echo \"stdin gave [$x]\""));
-        ExecResult exec = new LocalExecutor(shell).exec(POD, BatchScript.command(commands), Duration.ofSeconds(10));
+        ExecResult exec = new LocalExecutor(shell).exec(POD, BatchScript.command(commands, Duration.ofSeconds(9)), Duration.ofSeconds(10));
 
         assertThat(exec.completed()).as(exec.toString() + exec.output()).isTrue();
         Map<Integer, ExecResult> pieces = BatchScript.parse(exec);
@@ -59,16 +59,33 @@ class BatchScriptTest {
                 + " n=$((n+1)); [ $n -gt 100 ] && exit 1; sleep 0.1; done; exit 0";
         List<List<String>> waiters = java.util.stream.IntStream.range(0, 5)
                 .mapToObj(i -> List.of("sh", "-c", wait, "p" + i)).toList();
-        ExecResult exec = new LocalExecutor(shell).exec(POD, BatchScript.command(waiters), Duration.ofSeconds(30));
+        ExecResult exec = new LocalExecutor(shell).exec(POD, BatchScript.command(waiters, Duration.ofSeconds(29)), Duration.ofSeconds(30));
         Map<Integer, ExecResult> pieces = BatchScript.parse(exec);
         assertThat(pieces).hasSize(5);
         assertThat(pieces.values()).as("every probe met the other four").allMatch(p -> p.exitCode() == 0);
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"/bin/sh", "/bin/bash", "/bin/busybox"})
+    void theWatchdogEndsTheScriptAndTheFinishedProbesStillReport(String shell) {
+        assumeTrue(Files.isExecutable(Path.of(shell)), shell + " is not installed here");
+        // counted, not timed: without the watchdog this exec would run into its 60 s limit and report nothing
+        ExecResult exec = new LocalExecutor(shell).exec(POD, BatchScript.command(List.of(
+                List.of("echo", "done"), List.of("sleep", "50")), Duration.ofSeconds(1)), Duration.ofSeconds(60));
+
+        assertThat(exec.completed()).as(exec.toString() + exec.output()).isTrue();
+        Map<Integer, ExecResult> pieces = BatchScript.parse(exec);
+        assertThat(pieces).containsOnlyKeys(0);
+        assertThat(pieces.get(0).stdout()).isEqualTo("done\n");
+        assertThat(exec.duration()).as("ended by the watchdog, not by the sleeper").isLessThan(Duration.ofSeconds(50));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"/bin/sh"})
     void aTruncatedOrForeignRecordIsNotEvidence(String ignored) {
-        String stdout = "@@NC 0 0 aGk= \n@@NC 1 0 !!! \nnoise\n@@NC 2 1\n";
+        String stdout = "@@NC 0 rc 0\n@@NC 0 out- hi\n@@NC 0 end\n"
+                + "@@NC 1 rc 0\n@@NC 1 out cut off before its end\n"     // no end: the exec was cut short
+                + "@@NC 2 rc x\n@@NC 2 end\nnoise\n@@NC 3 end\n";           // a bad exit code; an end without rc
         Map<Integer, ExecResult> pieces = BatchScript.parse(ExecResult.completed(0, stdout, "", Duration.ZERO));
         assertThat(pieces).containsOnlyKeys(0);
         assertThat(pieces.get(0).stdout()).isEqualTo("hi");
