@@ -47,6 +47,11 @@ final class RunCommand implements Callable<Integer> {
      */
     static final List<String> DEFAULT_EXCLUDED = List.of("bench", "services", "hostnetwork");
 
+    /** --exclude-tags as given; by default the opt-in suites, except those named in --include-tags. */
+    static List<String> excludedTags(List<String> included, List<String> excluded) {
+        return excluded != null ? excluded : DEFAULT_EXCLUDED.stream().filter(t -> !included.contains(t)).toList();
+    }
+
     @Mixin
     RunOptions options = new RunOptions();
 
@@ -117,7 +122,7 @@ final class RunCommand implements Callable<Integer> {
         if (!includeTags.isEmpty()) {
             request.filters(TagFilter.includeTags(includeTags));
         }
-        List<String> excluded = excludeTags == null ? DEFAULT_EXCLUDED : excludeTags;
+        List<String> excluded = excludedTags(includeTags, excludeTags);
         if (!excluded.isEmpty()) {
             request.filters(TagFilter.excludeTags(excluded));
         }
