@@ -21,16 +21,15 @@ lab_tests() {
 status=0
 lab_tests LabEndToEndTest || status=$?
 # World 2: the same lab with its NetworkPolicy enforcer (a fresh start, DNS back): every policy case must pass;
-# the least-privilege run and the cluster-policy suite run here too, on a lab with DNS. ServicesLabTest is not in the
-# default list yet (WORLD2_TESTS=…,ServicesLabTest to add it): on the lab, UDP from a pod to the hostNetwork pod on its
-# own node times out — the node answers from another of its addresses — and that is not yet told apart.
+# the least-privilege run, the cluster-policy suite and a short sweep (both policy kinds) run here too, on a lab with DNS.
 echo "== lab restarted with NetworkPolicy and ClusterNetworkPolicy enforcement (K8SLAB_NETPOL=1 K8SLAB_CNP=1)"
 bash "$LAB_DIR/down.sh"
 K8SLAB_NETPOL=1 K8SLAB_CNP=1 bash "$LAB_DIR/up.sh"
-lab_tests "${WORLD2_TESTS:-LabEnforcingTest#defaultRun*,LeastPrivilegeLabTest,ClusterPolicyLabTest}" || status=$?
-# Not in the default run yet (each failed on a quiet lab; run them by name): LabEnforcingTest's sweep (its 32-probe
-# batch execs time out), ServicesLabTest (see above), LabWatchTest (injects outages and measures them with watch:
-# the injected route and DNS outages were not seen on the pod paths). E.g.
+lab_tests "${WORLD2_TESTS:-LabEnforcingTest,LeastPrivilegeLabTest,ClusterPolicyLabTest}" || status=$?
+# Not in the default run yet (run them by name): ServicesLabTest (its suites passed on the lab but for one of ten
+# session-affinity requests unanswered once: not yet told apart from the lab's load), LabWatchTest (injects outages and
+# measures them with watch: the injected route and DNS outages were not seen on the pod paths), SweepClusterPolicyLabTest
+# (40 mixed cases, ≈20 min). E.g.
 #   WORLD2_TESTS='LabEnforcingTest,ServicesLabTest,LabWatchTest' bash scripts/e2e-lab.sh
 # The report people open: the strict run's Allure results as one HTML file, rendered in headless Chromium.
 strict=scenarios/target/e2e-lab/strict
