@@ -3,7 +3,9 @@
 # watch's wrapped command (`netconform watch … -- bash scripts/watch-lab-inject.sh OUT route dns kube-proxy`).
 # Each injection holds the lab's exclusive lock (the lab is shared) and restores what it changed even when killed.
 # OUT gets one line per injection: `injected KIND START END` (epoch seconds, this machine's clock = the pods' clock).
-#   route       n1 loses its route to n2's pod CIDR for ROUTE_S (5) s: cross-node traffic from n1 is unreachable
+#   route       n1's route to n2's pod CIDR becomes `unreachable` for ROUTE_S (5) s: cross-node traffic from n1 (its
+#               pods' and its own) is refused with host-unreachable. Deleting the route is not enough: n1's default route
+#               through the lab's bridge also leads to n2's pods, and pod traffic took that way round unharmed.
 #   dns         UDP 53 is dropped in the control-plane netns (the lab's DNS server) for DNS_S (3) s
 #   kube-proxy  n1's kube-proxy is stopped and started again with the same command line (no outage expected:
 #               iptables-mode rules stay in place while it is down)
@@ -23,11 +25,11 @@ route() {
   flock -x "$LOCK" bash -c '
     set -eu
     trap "ip -n k8slab-n1 route replace $1" EXIT
-    s=$(date +%s.%N); ip -n k8slab-n1 route del '"$cidr"'
+    s=$(date +%s.%N); ip -n k8slab-n1 route replace unreachable '"$cidr"'
     sleep "$2"
-    ip -n k8slab-n1 route add $1; e=$(date +%s.%N)
+    ip -n k8slab-n1 route replace $1; e=$(date +%s.%N)
     echo "injected route $s $e" >> "$3"' inject "$route" "$ROUTE_S" "$out"
-  say "route $cidr on n1 removed for ${ROUTE_S}s and restored: $route"
+  say "route $cidr on n1 unreachable for ${ROUTE_S}s and restored: $route"
 }
 
 dns() {

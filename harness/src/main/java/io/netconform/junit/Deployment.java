@@ -167,8 +167,10 @@ public final class Deployment implements AutoCloseable {
             return n;
         }));
         changedNamespaceLabels.clear();
+        // one by one: deploy/rbac.yaml grants list and delete, not deletecollection
         for (String ns : realNamespace.values()) {
-            client.network().v1().networkPolicies().inNamespace(ns).delete();
+            client.network().v1().networkPolicies().inNamespace(ns).list().getItems().forEach(policy ->
+                    client.network().v1().networkPolicies().inNamespace(ns).withName(policy.getMetadata().getName()).delete());
         }
     }
 

@@ -22,26 +22,21 @@ class EgressTest {
     static final Port DNS = Port.udp(53);
     static final Port SQL = Port.tcp(5432);
     static final Port HTTP = Port.tcp(80);
-    // one deployment for both cases; the cases say why each of their pods is there. kube-system/dns is a stand-in
-    // for kube-dns in the cases' own kube-system, so the DNS rules are observed pod to pod; resolution through the
-    // cluster's real DNS is the DNS suite's case.
-    static final Topology EGRESS = Topology.of("app/api", "app/db", "app/cache", "other/db",
-                    "app/browser", "app/server", "other/server", "kube-system/dns")
-            .withPodLabels("app/api", Map.of("app", "backend"))
-            .withPodLabels("app/db", Map.of("app", "database"))
-            .withPodLabels("app/cache", Map.of("app", "cache"))
-            .withPodLabels("other/db", Map.of("app", "database"))
-            .withPodLabels("app/browser", Map.of("internet-access", "true"))
-            .withPodLabels("kube-system/dns", Map.of("k8s-app", "kube-dns"))
-            .serving(SQL, DNS, HTTP);
 
     @Test
     @DisplayName("allow DNS and the database: the backend reaches the resolver on UDP 53 and the database on 5432")
     void allowDnsAndDatabase(Scenario scenario) {
-        // app/api (app=backend) may reach app/db (app=database) and kube-system/dns
-        // app/cache: a neighbour serving the same port without the database label
-        // other/db: the database label in another namespace, outside a podSelector-only peer
-        Topology topology = EGRESS;
+        Topology topology = Topology.of("app/api", "app/db", "app/cache", "other/db", "kube-system/dns")
+                .withPodLabels("app/api", Map.of("app", "backend"))
+                .withPodLabels("app/db", Map.of("app", "database"))
+                // app/cache: a neighbour serving the same port without the database label
+                .withPodLabels("app/cache", Map.of("app", "cache"))
+                // other/db: the database label in another namespace, outside a podSelector-only peer
+                .withPodLabels("other/db", Map.of("app", "database"))
+                // kube-system/dns: a stand-in for kube-dns in the case's own kube-system, so the DNS rule is observed
+                // pod to pod; resolution through the cluster's real DNS is the DNS suite's case
+                .withPodLabels("kube-system/dns", Map.of("k8s-app", "kube-dns"))
+                .serving(SQL, DNS);
         scenario.deploy(topology).apply("egress/dns-and-database.yaml");
 
         scenario.verify(SQL, Reachability.allAllowed(topology, SQL)
@@ -55,10 +50,12 @@ class EgressTest {
     @Test
     @DisplayName("internet only: ipBlock 0.0.0.0/0 except the private ranges blocks every pod, DNS aside")
     void internetOnly(Scenario scenario) {
-        // app/browser (internet-access=true) is the pod the policy selects
-        // app/server: an unlabelled neighbour, whose egress the policy must leave alone
-        // kube-system/dns: the one pod the browser may still reach, through the DNS rule, not the ipBlock
-        Topology topology = EGRESS;
+        Topology topology = Topology.of("app/browser", "app/server", "other/server", "kube-system/dns")
+                .withPodLabels("app/browser", Map.of("internet-access", "true"))
+                // app/server: an unlabelled neighbour, whose egress the policy must leave alone
+                // kube-system/dns: the one pod the browser may still reach, through the DNS rule, not the ipBlock
+                .withPodLabels("kube-system/dns", Map.of("k8s-app", "kube-dns"))
+                .serving(HTTP, DNS);
         scenario.deploy(topology);
         // the case rests on pod IPs being private; a cluster with public or CGNAT pod addresses cannot show it
         List<String> notPrivate = scenario.topology().pods().stream().flatMap(p -> p.ips().stream())
