@@ -19,7 +19,7 @@ SEED=${SEED:-7}
 PARALLEL=${PARALLEL:-2}
 FAULTS=${FAULTS:-"none ignore-except egress-named-port-from-source peer-and-as-or ignore-protocol no-egress stale-pod-labels empty-from-denies policytypes-ignored delay=3"}
 OUT=${OUT:-$PWD/reports/sweep-faults}
-JAR=$PWD/scenarios/target/netconform.jar
+JAR=${JAR:-$PWD/scenarios/target/netconform.jar}
 LOCK=/tmp/k8slab-disrupt.lock
 [ -f "$JAR" ] || { echo "no $JAR: run make jar first"; exit 2; }
 [ -f "$KUBECONFIG" ] || { echo "the lab is not up ($KUBECONFIG missing)"; exit 2; }

@@ -13,4 +13,12 @@ import java.util.List;
 public interface Executor {
 
     ExecResult exec(PodRef pod, List<String> command, Duration timeout);
+
+    /**
+     * Starts {@code command} in the pod with its stdin kept open for {@link ExecSession#request requests}; empty where
+     * the transport cannot (the default), or when the exec could not be opened — callers then exec per request.
+     */
+    default java.util.Optional<ExecSession> open(PodRef pod, List<String> command) {
+        return java.util.Optional.empty();
+    }
 }

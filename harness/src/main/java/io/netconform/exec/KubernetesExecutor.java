@@ -48,6 +48,85 @@ public final class KubernetesExecutor implements Executor {
         return retrying.exec(pod, command, timeout);
     }
 
+    @Override
+    public java.util.Optional<ExecSession> open(PodRef pod, List<String> command) {
+        execCount.incrementAndGet();
+        LineQueue out = new LineQueue();
+        try {
+            ExecWatch watch = client.pods().inNamespace(pod.namespace()).withName(pod.pod()).inContainer(pod.container())
+                    .redirectingInput()
+                    .writingOutput(out)
+                    .writingError(java.io.OutputStream.nullOutputStream())
+                    .usingListener(new ExecListener() {
+                        @Override
+                        public void onClose(int code, String reason) {
+                            out.end();
+                        }
+
+                        @Override
+                        public void onFailure(Throwable t, ExecListener.Response failureResponse) {
+                            out.end();
+                        }
+                    })
+                    .exec(command.toArray(String[]::new));
+            return java.util.Optional.of(new WatchSession(watch, out));
+        } catch (KubernetesClientException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** A kept-open exec: requests go to its stdin, answers are read line by line from its stdout. */
+    private static final class WatchSession implements ExecSession {
+        private final ExecWatch watch;
+        private final LineQueue out;
+        private volatile boolean closed;
+
+        WatchSession(ExecWatch watch, LineQueue out) {
+            this.watch = watch;
+            this.out = out;
+        }
+
+        @Override
+        public synchronized java.util.Optional<String> request(String line, String end, Duration timeout) {
+            if (!open()) {
+                return java.util.Optional.empty();
+            }
+            try {
+                java.io.OutputStream in = watch.getInput();
+                in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                in.flush();
+                java.util.Optional<String> answer = out.readUntil(end, timeout);
+                if (answer.isEmpty()) {
+                    // late output of an abandoned request must never be read as the next one's answer
+                    close();
+                }
+                return answer;
+            } catch (java.io.IOException | RuntimeException e) {
+                close();
+                return java.util.Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                return java.util.Optional.empty();
+            }
+        }
+
+        @Override
+        public boolean open() {
+            return !closed && !out.ended();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            try {
+                watch.close();
+            } catch (RuntimeException e) {
+                // closing a websocket that already failed: nothing left to release
+            }
+        }
+    }
+
     /** Exec calls sent to the API server so far, retries included. */
     public int execCount() {
         return execCount.get();

@@ -46,6 +46,7 @@ public final class Run implements AutoCloseable {
     private final Map<RunClusterPolicies.Kind, Optional<String>> clusterPolicyUnavailable =
             new ConcurrentHashMap<>();
     private final KubernetesExecutor executor;
+    private final io.netconform.probe.SocketAgents agents;
     private final Placement placement;
     private final List<Node> nodes;
     private final Consumer<String> console;
@@ -67,6 +68,7 @@ public final class Run implements AutoCloseable {
         this.namespaces = new RunNamespaces(cluster.client(), id, config.namespaceTtl());
         this.clusterPolicies = new RunClusterPolicies(cluster.client(), id, config.namespaceTtl());
         this.executor = new KubernetesExecutor(cluster.client());
+        this.agents = new io.netconform.probe.SocketAgents(executor);
         this.policyEnforcement = new EnforcementCheck(this);
         this.capabilities = new Capabilities(this);
         this.summary = new SummaryRecorder(id.value(), harnessVersion());
@@ -175,6 +177,14 @@ public final class Run implements AutoCloseable {
         return executor.execCount();
     }
 
+    /**
+     * The resident probe agents of the run's pods (one kept-open exec per pod probed more than once): policy cases
+     * probe the same shared deployment round after round, and each exec costs the node more than the probes do.
+     */
+    public io.netconform.probe.SocketAgents agents() {
+        return agents;
+    }
+
     public Placement placement() {
         return placement;
     }
@@ -244,6 +254,7 @@ public final class Run implements AutoCloseable {
     @Override
     public void close() {
         ACTIVE.remove(id.value());
+        agents.close();
         try {
             // first: cluster-scoped objects outlive namespaces, and their subjects name this run's namespaces
             clusterPolicies.close();

@@ -63,7 +63,8 @@ public final class Scenario implements AutoCloseable {
     /** A scenario that takes its deployments from (and gives them back to) its suite class's shared ones. */
     Scenario(Run run, String testName, SharedDeployments shared) {
         // the run's executor already retries transport errors with back-off; the prober must not multiply them
-        this(run, testName, shared, new BatchProber(run.executor(), run.config().probeTimeout()).withExecRetries(0));
+        this(run, testName, shared, new BatchProber(run.executor(), run.config().probeTimeout()).withExecRetries(0)
+                .withAgents(run.agents()));
     }
 
     /** As above, probing with the given prober (tests: over a scripted network). */

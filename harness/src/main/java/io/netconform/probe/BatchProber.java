@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -37,16 +38,17 @@ public final class BatchProber {
     private final int parallelism;
     private final Duration pollInterval;
     private final boolean socketBatch;
+    private final SocketAgents agents;
     private final AtomicInteger execs = new AtomicInteger();
     /** Pods found without perl: their connect/echo probes go through the shell batch from then on. */
     private final Set<PodRef> withoutPerl = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public BatchProber(Executor executor, Duration probeTimeout) {
-        this(executor, probeTimeout, 2, 16, Duration.ofSeconds(1), true);
+        this(executor, probeTimeout, 2, 16, Duration.ofSeconds(1), true, null);
     }
 
     private BatchProber(Executor executor, Duration probeTimeout, int execRetries, int parallelism,
-                        Duration pollInterval, boolean socketBatch) {
+                        Duration pollInterval, boolean socketBatch, SocketAgents agents) {
         if (probeTimeout.isNegative() || probeTimeout.isZero()) {
             throw new IllegalArgumentException("probe timeout must be positive, was " + probeTimeout);
         }
@@ -60,21 +62,22 @@ public final class BatchProber {
         this.parallelism = parallelism;
         this.pollInterval = pollInterval;
         this.socketBatch = socketBatch;
+        this.agents = agents;
     }
 
     /** How many more times an exec that failed in transport is repeated before its probes become ERROR (default 2). */
     public BatchProber withExecRetries(int retries) {
-        return new BatchProber(executor, probeTimeout, retries, parallelism, pollInterval, socketBatch);
+        return new BatchProber(executor, probeTimeout, retries, parallelism, pollInterval, socketBatch, agents);
     }
 
     /** How many source pods are exec'd at the same time (default 16). */
     public BatchProber withParallelism(int pods) {
-        return new BatchProber(executor, probeTimeout, execRetries, pods, pollInterval, socketBatch);
+        return new BatchProber(executor, probeTimeout, execRetries, pods, pollInterval, socketBatch, agents);
     }
 
     /** Time between the starts of two verification rounds (default 1 s, as upstream e2e). */
     public BatchProber withPollInterval(Duration interval) {
-        return new BatchProber(executor, probeTimeout, execRetries, parallelism, interval, socketBatch);
+        return new BatchProber(executor, probeTimeout, execRetries, parallelism, interval, socketBatch, agents);
     }
 
     /**
@@ -83,7 +86,15 @@ public final class BatchProber {
      * in pods without perl.
      */
     public BatchProber withSocketBatch(boolean enabled) {
-        return new BatchProber(executor, probeTimeout, execRetries, parallelism, pollInterval, enabled);
+        return new BatchProber(executor, probeTimeout, execRetries, parallelism, pollInterval, enabled, agents);
+    }
+
+    /**
+     * Probes a pod's connects and echoes through its resident agent (one exec kept open per pod) instead of an exec per
+     * round; the caller owns {@code agents} and closes them. Pods without a working agent are exec'd as before.
+     */
+    public BatchProber withAgents(SocketAgents agents) {
+        return new BatchProber(executor, probeTimeout, execRetries, parallelism, pollInterval, socketBatch, agents);
     }
 
     public Duration probeTimeout() {
@@ -202,7 +213,11 @@ public final class BatchProber {
         List<String> perl = SocketBatch.command(checks, running.plusSeconds(1));
         Map<String, ProbeResult> results = new LinkedHashMap<>();
         ExecResult socketOutput;
-        if (tools.isEmpty()) {
+        Optional<ExecResult> viaAgent = tools.isEmpty() && agents != null
+                ? agents.run(source, checks, running) : Optional.empty();
+        if (viaAgent.isPresent()) {
+            socketOutput = viaAgent.get();
+        } else if (tools.isEmpty()) {
             Attempt attempt = exec(source, perl, running.plus(Probe.EXEC_MARGIN));
             if (!attempt.exec().completed()) {
                 sockets.forEach(r -> results.put(r.key(), execFailed(source, batch.size(), attempt, r)));

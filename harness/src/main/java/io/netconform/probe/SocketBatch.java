@@ -42,14 +42,27 @@ final class SocketBatch {
     /** The argv: a sh wrapper that exits {@value #NO_PERL} without perl, then the script with the checks. */
     static List<String> command(List<SocketCheck> checks, Duration limit) {
         List<String> argv = new ArrayList<>(List.of("sh", "-c",
-                "command -v perl >/dev/null 2>&1 || exit " + NO_PERL + "; exec perl -e \"$0\" \"$@\"", SCRIPT,
-                Long.toString(Math.max(1, (limit.toMillis() + 999) / 1000))));
+                "command -v perl >/dev/null 2>&1 || exit " + NO_PERL + "; exec perl -e \"$0\" \"$@\"", SCRIPT));
+        argv.addAll(List.of(arguments(checks, limit).split(" ")));
+        return argv;
+    }
+
+    /** The argv of the resident agent ({@link SocketAgents}): the script reading batches from its stdin. */
+    static List<String> agentCommand() {
+        return List.of("sh", "-c", "command -v perl >/dev/null 2>&1 || exit " + NO_PERL + "; exec perl -e \"$0\" serve",
+                SCRIPT);
+    }
+
+    /** LIMIT_S, then INDEX PROTO IP PORT TIMEOUT_S TOKEN per check, space-separated (tokens have no spaces). */
+    static String arguments(List<SocketCheck> checks, Duration limit) {
+        StringBuilder args = new StringBuilder(Long.toString(Math.max(1, (limit.toMillis() + 999) / 1000)));
         for (int i = 0; i < checks.size(); i++) {
             SocketCheck c = checks.get(i);
-            argv.addAll(List.of(Integer.toString(i), c.protocol() == Protocol.TCP ? "tcp" : "udp", c.ip(),
-                    Integer.toString(c.port()), Long.toString(Text.seconds(c.timeout())), c.token()));
+            args.append(' ').append(i).append(' ').append(c.protocol() == Protocol.TCP ? "tcp" : "udp").append(' ')
+                    .append(c.ip()).append(' ').append(c.port()).append(' ').append(Text.seconds(c.timeout()))
+                    .append(' ').append(c.token());
         }
-        return argv;
+        return args.toString();
     }
 
     /** The outcomes found in the script's output, by index; a probe the script never reported is absent. */

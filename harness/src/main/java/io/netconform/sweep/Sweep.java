@@ -251,6 +251,7 @@ public final class Sweep {
             step.put("name", s.name());
             step.put("convergedAfterMs", s.convergedAfter().map(Duration::toMillis).orElse(null));
             step.put("rounds", s.verification().rounds());
+            step.put("probedMs", s.verification().waited().toMillis());
             step.put("execs", s.verification().execs());
             step.put("mismatches", s.mismatches());
             step.put("errors", s.errors());

@@ -12,6 +12,7 @@ import io.netconform.policy.Protocol;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import io.netconform.probe.BatchProber;
+import io.netconform.probe.SocketAgents;
 import io.netconform.probe.Probe;
 import io.netconform.probe.ProbeRequest;
 import io.netconform.probe.ProbeResult;
@@ -33,8 +34,6 @@ import java.util.Map;
  */
 public final class SweepRunner {
 
-    static final int PODS_AT_ONCE = 3;
-
     private final Run run;
     private final Deployment deployment;
     private final BatchProber prober;
@@ -42,11 +41,14 @@ public final class SweepRunner {
     private final List<Port> ports;
     private final Duration converge;
     private final CaseClusterPolicies caseClusterPolicies;
+    private final SocketAgents agents;
 
-    private SweepRunner(Run run, Deployment deployment, BatchProber prober, Capabilities caps, Duration converge) {
+    private SweepRunner(Run run, Deployment deployment, BatchProber prober, SocketAgents agents, Capabilities caps,
+                        Duration converge) {
         this.run = run;
         this.deployment = deployment;
         this.prober = prober;
+        this.agents = agents;
         this.caps = caps;
         this.ports = SweepModel.probedPorts(caps.sctp());
         this.converge = converge;
@@ -57,10 +59,14 @@ public final class SweepRunner {
     /** Deploys the model once (SCTP ports declared; whether SCTP is carried is then asked with one probe). */
     public static SweepRunner deploy(Run run) {
         Deployment deployment = Deployment.create(run, "sweep", SweepModel.topology(true));
-        // 32 probes per source pod: all nine pods at once start ~300 probes and ~600 server forks together, which a
-        // 2-core node (process start ~9 ms) cannot absorb within a probe timeout; three at a time keeps rounds bounded
+        // all nine pods at once: each carries its 36 probes in one process (SocketBatch) and the servers echo from one
+        // process each, so a round no longer starts hundreds of processes on the nodes (it did with a tool per probe,
+        // and three pods at a time was then all a 2-core node could take within a probe timeout)
+        // and each pod's probes go through a resident agent: the same nine pods are probed two or three times per case,
+        // and an exec per pod per round cost more than the probing (≈2.5 s a round on the lab, most of a case)
+        SocketAgents agents = run.agents();
         BatchProber prober = new BatchProber(run.executor(), run.config().probeTimeout())
-                .withPollInterval(Duration.ofMillis(500)).withParallelism(PODS_AT_ONCE);
+                .withPollInterval(Duration.ofMillis(200)).withAgents(agents);
         Topology t = deployment.topology();
         Port sctp = new Port(80, Protocol.SCTP, null);
         ProbeResult probe = Probe.port(t.pod("y/b").ips().get(0), sctp, run.config().probeTimeout())
@@ -71,7 +77,7 @@ public final class SweepRunner {
                     + probe.reproduce());
         }
         Capabilities caps = new Capabilities(sctpCarried, Capabilities.endPortServed(run.cluster().kubernetesVersion()));
-        return new SweepRunner(run, deployment, prober, caps, run.config().convergeTimeout());
+        return new SweepRunner(run, deployment, prober, agents, caps, run.config().convergeTimeout());
     }
 
     public Capabilities capabilities() {
@@ -89,6 +95,11 @@ public final class SweepRunner {
 
     public int execs() {
         return prober.execCount();
+    }
+
+    /** Rounds of one pod's probes answered by its resident agent rather than an exec. */
+    public int agentBatches() {
+        return agents.batches();
     }
 
     static String key(Reachability.Pair pair, Port port) {

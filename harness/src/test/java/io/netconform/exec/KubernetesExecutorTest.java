@@ -209,4 +209,26 @@ class KubernetesExecutorTest {
         }
         return count;
     }
+
+    @Test
+    void aSessionAnswersRequestsOnOneExecUntilItCloses() throws InterruptedException {
+        // the mock answers each stdin line (channel 0) with the agent's lines; the session reads up to the end marker
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/a/exec?command=agent&container=probe"
+                        + "&stdin=true&stdout=true&stderr=true")
+                .andUpgradeToWebSocket().open()
+                .expect("\u0000run 1\n").andEmit(new OutputStreamMessage("@@NP 0 ok 0.00 connected\n@@END 1\n")).once()
+                .expect("\u0000run 2\n").andEmit(new OutputStreamMessage("@@NP 0 timeout 1.00\n")).once()
+                .done().always();
+        KubernetesExecutor executor = new KubernetesExecutor(client);
+
+        ExecSession session = executor.open(pod("a"), List.of("agent")).orElseThrow();
+        assertThat(session.request("run 1", "@@END 1", TIMEOUT)).hasValue("@@NP 0 ok 0.00 connected\n");
+        assertThat(session.open()).isTrue();
+        // no end marker within the time: empty, and the session is closed for good (late output is never an answer)
+        assertThat(session.request("run 2", "@@END 2", Duration.ofMillis(500))).isEmpty();
+        assertThat(session.open()).isFalse();
+        assertThat(session.request("run 3", "@@END 3", TIMEOUT)).isEmpty();
+        assertThat(executor.execCount()).isEqualTo(1);
+        session.close();
+    }
 }

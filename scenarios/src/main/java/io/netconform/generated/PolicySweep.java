@@ -40,8 +40,11 @@ class PolicySweep {
         run.say("sweep: seed " + sweep.settings().seed() + ", " + cases.size() + " cases"
                 + (sweep.settings().clusterPolicies() ? " (--kinds " + PolicyKind.describe(sweep.settings().kinds()) + ")" : "") + " on "
                 + runner.deployment().namespaces().values() + " (model deployed once)");
+        // JUnit closes the stream when the cases are done (the agents themselves end with the run)
         return cases.stream().map(c -> DynamicTest.dynamicTest(
-                c.name() + "/" + cases.size() + " " + String.join(",", c.tags()), () -> runCase(run, sweep, runner, c)));
+                c.name() + "/" + cases.size() + " " + String.join(",", c.tags()), () -> runCase(run, sweep, runner, c)))
+                .onClose(() -> run.say("sweep: " + runner.agentBatches() + " rounds of a pod's probes went through its"
+                        + " resident agent (one exec per pod, kept open); " + runner.execs() + " execs"));
     }
 
     private static void runCase(Run run, Sweep sweep, SweepRunner runner, SweepCase c) {
