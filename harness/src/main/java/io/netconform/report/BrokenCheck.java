@@ -9,7 +9,7 @@ package io.netconform.report;
  */
 public final class BrokenCheck extends RuntimeException implements Failing<BrokenCheck> {
 
-    private final transient FailureText text;
+    private final FailureText text;
 
     /** @param message what could not be observed and why; the infrastructure marker is added when missing */
     public BrokenCheck(String message) {

@@ -9,7 +9,7 @@ package io.netconform.report;
  */
 public final class CheckFailure extends AssertionError implements Failing<CheckFailure> {
 
-    private final transient FailureText text;
+    private final FailureText text;
 
     private CheckFailure(FailureText text) {
         this.text = text;

@@ -1,5 +1,6 @@
 package io.netconform.report;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,12 +17,14 @@ import java.util.Objects;
  *   evidence: reports/evidence/…
  * </pre>
  */
-public final class FailureText {
+public final class FailureText implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final FailureKind kind;
     private final String message;
-    private final List<String> items = new ArrayList<>();
-    private final List<String> reproduce = new ArrayList<>();
+    private final ArrayList<String> items = new ArrayList<>();
+    private final ArrayList<String> reproduce = new ArrayList<>();
     private String output = "";
     private String evidence;
 
