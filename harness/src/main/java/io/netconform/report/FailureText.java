@@ -23,7 +23,7 @@ public final class FailureText implements Serializable {
 
     private final FailureKind kind;
     private final String message;
-    private final ArrayList<String> items = new ArrayList<>();
+    private final ArrayList<Item> items = new ArrayList<>();
     private final ArrayList<String> reproduce = new ArrayList<>();
     private String output = "";
     private String evidence;
@@ -42,8 +42,12 @@ public final class FailureText implements Serializable {
         return message;
     }
 
-    /** The wrong things listed under the message, each with its reproduce line, as rendered. */
-    public synchronized List<String> items() {
+    /** One of several wrong things under the message, and the command that repeats it (null: none). */
+    public record Item(String what, String reproduce) implements Serializable {
+    }
+
+    /** The wrong things listed under the message, in order. */
+    public synchronized List<Item> items() {
         return List.copyOf(items);
     }
 
@@ -61,8 +65,7 @@ public final class FailureText implements Serializable {
     }
 
     synchronized void addItem(String what, String reproduceCommand) {
-        items.add("\n  " + what + (reproduceCommand == null || reproduceCommand.isBlank() ? ""
-                : "\n    reproduce: " + reproduceCommand));
+        items.add(new Item(what, reproduceCommand == null || reproduceCommand.isBlank() ? null : reproduceCommand));
     }
 
     synchronized void output(String text) {
@@ -76,7 +79,12 @@ public final class FailureText implements Serializable {
     /** The whole message; the marker is added unless the message already starts with it. */
     public synchronized String render() {
         StringBuilder text = new StringBuilder(message.startsWith(kind.marker()) ? message : kind.marker() + " " + message);
-        items.forEach(text::append);
+        for (Item item : items) {
+            text.append("\n  ").append(item.what());
+            if (item.reproduce() != null) {
+                text.append("\n    reproduce: ").append(item.reproduce());
+            }
+        }
         if (reproduce.size() == 1) {
             text.append("\n  reproduce: ").append(reproduce.get(0));
         } else if (reproduce.size() > 1) {

@@ -282,11 +282,15 @@ class LiveScenarioTest {
                             .allow("frontend/web", "backend/*")), CheckFailure.class);
 
             assertThat(failure.kind()).isEqualTo(FailureKind.POLICY_NOT_ENFORCED);
-            assertThat(failure.text().items()).singleElement().asString()
-                    .startsWith("\n  backend/api -> backend/db: expected a drop (timeout), got REFUSED (")
-                    .contains("\n    reproduce: kubectl exec -n " + scenario.pod("backend/api").namespace() + " api -c probe -- ");
+            assertThat(failure.text().items()).singleElement().satisfies(item -> {
+                assertThat(item.what()).startsWith("backend/api -> backend/db: expected a drop (timeout), got REFUSED (");
+                assertThat(item.reproduce()).startsWith("kubectl exec -n " + scenario.pod("backend/api").namespace()
+                        + " api -c probe -- ");
+            });
             assertThat(failure.getMessage())
-                    .startsWith("[policy-not-enforced] Reject.deny: 1 denied pair(s) were rejected instead of dropped on TCP/8080\n  backend/api")
+                    .startsWith("[policy-not-enforced] Reject.deny: 1 denied pair(s) were rejected instead of dropped on TCP/8080"
+                            + "\n  backend/api -> backend/db: expected a drop (timeout), got REFUSED (")
+                    .contains("\n    reproduce: kubectl exec -n ")
                     .contains("\n  evidence: " + reports.resolve("evidence"));
         }
     }

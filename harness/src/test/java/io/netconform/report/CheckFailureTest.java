@@ -52,7 +52,9 @@ class CheckFailureTest {
                   client on n1: never answered by web-2 in 40 attempts
                     reproduce: kubectl exec c1 -- sh -c loop
                   client on n2: no reproduce for this one""");
-        assertThat(failure.text().items()).hasSize(2);
+        assertThat(failure.text().items()).containsExactly(
+                new FailureText.Item("client on n1: never answered by web-2 in 40 attempts", "kubectl exec c1 -- sh -c loop"),
+                new FailureText.Item("client on n2: no reproduce for this one", null));
     }
 
     @Test
