@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.netconform.cluster.TestPods;
 import io.netconform.probe.Probe;
 import io.netconform.probe.ProbeResult;
+import io.netconform.report.CheckFailure;
+import io.netconform.report.FailureKind;
 import org.opentest4j.TestAbortedException;
 
 import java.util.EnumMap;
@@ -64,7 +66,8 @@ public final class Capabilities {
         }
         if (capability == Capability.NETWORK_POLICY) {
             if (run.config().requirePolicy()) {
-                throw new AssertionError("[policy-not-enforced] --require-policy was given, but " + answer.reason());
+                // the enforcement check's pods are gone by now: its reason (with its reproduce line) is the evidence
+                throw CheckFailure.of(FailureKind.POLICY_NOT_ENFORCED, "--require-policy was given, but " + answer.reason());
             }
             // the reason itself was said once when it was decided; every skipped case only points at it
             throw new TestAbortedException("not supported by this CNI: NetworkPolicy is not enforced ("

@@ -72,9 +72,9 @@ public final class EnforcementCheck {
                     "enforce/server");
             ProbeResult before = probe.prober().run(List.of(request)).get(request.key());
             if (before.verdict() != Verdict.ALLOWED) {
-                throw new BrokenCheck("cannot tell whether NetworkPolicy is enforced: "
+                throw probe.broken(BrokenCheck.of("cannot tell whether NetworkPolicy is enforced: "
                         + "without any policy, client -> server on " + PORT + " was " + before.verdict() + " ("
-                        + before.detail() + ")\n  reproduce: " + before.reproduce());
+                        + before.detail() + ")").reproduce(before.reproduce()), List.of(client));
             }
             probe.apply(new NetworkPolicyBuilder().withNewMetadata().withName("default-deny-ingress")
                     .withNamespace("enforce").endMetadata()
@@ -82,8 +82,9 @@ public final class EnforcementCheck {
             Duration patience = decisionDeadline(run.config().convergeTimeout());
             Verification v = probe.prober().verify(List.of(request), Map.of(request.key(), false), patience);
             if (!v.errors().isEmpty()) {
-                throw new BrokenCheck("cannot tell whether NetworkPolicy is enforced:\n"
-                        + v.describeFailures());
+                // Verification renders its per-pair reproduce lines itself (typed-results reshapes it)
+                throw probe.broken(BrokenCheck.of("cannot tell whether NetworkPolicy is enforced:\n"
+                        + v.describeFailures()), List.of(client));
             }
             if (v.converged()) {
                 Duration after = v.convergedAfter().orElseThrow();

@@ -7,6 +7,8 @@ import io.netconform.disruption.Revocation;
 import io.netconform.disruption.Target;
 import io.netconform.exec.PodRef;
 import io.netconform.policy.Port;
+import io.netconform.report.BrokenCheck;
+import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 
@@ -75,7 +77,7 @@ public final class EstablishedFlows {
     /**
      * Waits for the measurement to end and judges it. {@code change} names what was done (e.g. {@code deny applied}).
      *
-     * @throws AssertionError when new connections were never blocked (the change was not enforced), or, with
+     * @throws CheckFailure when new connections were never blocked (the change was not enforced), or, with
      *                        {@value #REQUIRE}, when an open flow survived it
      */
     public List<Revocation> judge(String change) {
@@ -95,8 +97,8 @@ public final class EstablishedFlows {
         }
         for (PathDisruption p : measured) {
             if (p.neverUp() != null) {
-                throw new IllegalStateException(p.target().name() + " never worked, before or after the change: "
-                        + p.neverUp() + " (the flows could not be opened: a setup problem, not a policy verdict)");
+                throw scenario.broken(BrokenCheck.of(p.target().name() + " never worked, before or after the change: "
+                        + p.neverUp() + " (the flows could not be opened: a setup problem, not a policy verdict)"), List.of(from));
             }
         }
         Revocation tcp = Revocation.judge(measured.get(0), measured.get(1));
@@ -111,15 +113,15 @@ public final class EstablishedFlows {
                 + targets.get(0).port()));
         for (Revocation r : List.of(tcp, udp)) {
             if (!r.enforced()) {
-                throw new AssertionError(FailureKind.UNEXPECTED_ALLOW.tag("after the policy change (" + change + "), new "
-                        + r.flow().check().label().split(" ")[0] + " connections " + r.flow().path()
-                        + " kept working for " + AFTER.toSeconds() + " s: the policy was not enforced\n  reproduce: "
-                        + reproduce));
+                throw scenario.failure(CheckFailure.of(FailureKind.UNEXPECTED_ALLOW, "after the policy change (" + change
+                        + "), new " + r.flow().check().label().split(" ")[0] + " connections " + r.flow().path()
+                        + " kept working for " + AFTER.toSeconds() + " s: the policy was not enforced")
+                        .reproduce(reproduce), List.of(from));
             }
         }
         if (Boolean.getBoolean(REQUIRE) && (tcp.survived() || udp.survived())) {
-            throw new AssertionError(FailureKind.UNEXPECTED_ALLOW.tag("expected open flows to stop after the policy "
-                    + "change (" + change + ", --require-revocation), seen: " + fact + "\n  reproduce: " + reproduce));
+            throw scenario.failure(CheckFailure.of(FailureKind.UNEXPECTED_ALLOW, "expected open flows to stop after the "
+                    + "policy change (" + change + ", --require-revocation), seen: " + fact).reproduce(reproduce), List.of(from));
         }
         return List.of(tcp, udp);
     }

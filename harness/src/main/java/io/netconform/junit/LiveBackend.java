@@ -16,7 +16,8 @@ import io.netconform.probe.ProbeRequest;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
 import io.netconform.report.BrokenCheck;
-import io.netconform.report.Evidence;
+import io.netconform.report.CheckFailure;
+import io.netconform.report.Failing;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 import io.netconform.report.Summary;
@@ -149,21 +150,22 @@ final class LiveBackend implements ScenarioBackend {
         });
         record(port, expected, observed, v);
         if (!v.errors().isEmpty()) {
-            String message = v.errors().size() + " of " + requests.size()
+            // Verification renders its own per-pair reproduce lines (typed-results reshapes it): carried as the message
+            throw evidence(BrokenCheck.of(v.errors().size() + " of " + requests.size()
                     + " probes could not observe on " + port + " (exec or tool errors, not network verdicts)\n"
-                    + v.describeFailures();
-            throw new BrokenCheck(message + evidence(message, List.copyOf(pods.values())));
+                    + v.describeFailures()), List.copyOf(pods.values()));
         }
         if (!v.mismatches().isEmpty()) {
             boolean unexpectedAllow = v.mismatches().stream().anyMatch(k -> !expectAllowed.get(k));
             FailureKind kind = unexpectedAllow ? FailureKind.UNEXPECTED_ALLOW : FailureKind.UNEXPECTED_DROP;
-            String message = kind.marker() + " " + testName + ": "
+            // the grid report keeps its reproduce line per wrong pair (Reachability.report, owned by typed-results)
+            throw evidence(CheckFailure.of(kind, testName + ": "
                     + Reachability.report(expected, observed,
                     pair -> oracle.predict(pair.from(), pair.to(), port).why(),
                     pair -> v.observed().get(pair.toString()).detail(),
                     pair -> v.requests().get(pair.toString()).reproduce())
-                    + "\n(cni: " + run.cni().name() + ", waited " + run.config().convergeTimeout().toSeconds() + " s)";
-            throw new AssertionError(message + evidence(message, List.copyOf(pods.values())));
+                    + "\n(cni: " + run.cni().name() + ", waited " + run.config().convergeTimeout().toSeconds() + " s)"),
+                    List.copyOf(pods.values()));
         }
         return v;
     }
@@ -199,24 +201,9 @@ final class LiveBackend implements ScenarioBackend {
         return dot < 0 ? testName : testName.substring(0, dot);
     }
 
-    /**
-     * Collects what a person needs to find out why a check failed (the pods' describe and events, the CNI pods'
-     * status and recent logs) into reports/evidence/ and the report, and names where it went.
-     */
     @Override
-    public String evidence(String message, List<PodRef> involved) {
-        String check = testName + "-" + Integer.toHexString(message.hashCode());
-        Map<String, String> extra = new LinkedHashMap<>();
-        if (FailureKind.classify(message).orElse(null) == FailureKind.DNS) {
-            extra.put("kube-dns.service-and-endpoints.yaml", Evidence.dnsService(run.cluster().client()));
-            List<String> cat = List.of("cat", "/etc/resolv.conf");
-            for (PodRef pod : involved) {
-                var resolv = run.executor().exec(pod, cat, run.config().probeTimeout().plus(Probe.EXEC_MARGIN));
-                extra.put(pod.namespace() + "_" + pod.pod() + ".resolv.conf", resolv.completed() ? resolv.stdout()
-                        : "could not read (" + resolv + ")\nreproduce: " + pod.kubectlExec(cat));
-            }
-        }
-        return "\n  evidence: " + Evidence.collect(run.cluster().client(), check, involved, run.config().reportsDir(), extra);
+    public <T extends Throwable & Failing<T>> T evidence(T failure, List<PodRef> involved) {
+        return run.withEvidence(testName, failure, involved);
     }
 
     @Override

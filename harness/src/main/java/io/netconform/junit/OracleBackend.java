@@ -9,6 +9,7 @@ import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import io.netconform.probe.Verification;
+import io.netconform.report.Failing;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,8 +62,8 @@ final class OracleBackend implements ScenarioBackend {
     }
 
     @Override
-    public String evidence(String message, List<PodRef> involved) {
-        return "";
+    public <T extends Throwable & Failing<T>> T evidence(T failure, List<PodRef> involved) {
+        return failure;
     }
 
     @Override

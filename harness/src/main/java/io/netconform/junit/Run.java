@@ -15,10 +15,16 @@ import io.netconform.cni.CniDetector;
 import io.netconform.cni.CniProfile;
 import io.netconform.exec.Executor;
 import io.netconform.exec.KubernetesExecutor;
+import io.netconform.exec.PodRef;
+import io.netconform.probe.Probe;
+import io.netconform.report.Evidence;
+import io.netconform.report.Failing;
+import io.netconform.report.FailureKind;
 import io.netconform.report.Summary;
 import io.netconform.report.SummaryRecorder;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -199,6 +205,31 @@ public final class Run implements AutoCloseable {
 
     public void say(String line) {
         console.accept(line);
+    }
+
+    /**
+     * Collects what a person needs to find out why a check did not pass (the involved pods' describe and events, the
+     * CNI pods' status and recent logs; for a DNS failure also the DNS Service and each pod's resolv.conf) into
+     * reports/evidence/ and the report, and records on the failure where it went. Every check's failure goes through
+     * here (Scenario for suite cases, directly for run-level checks); it never throws, so the failure stays the one
+     * reported.
+     *
+     * @param check the test or check name, the start of the evidence directory's name
+     */
+    public <T extends Throwable & Failing<T>> T withEvidence(String check, T failure, List<PodRef> involved) {
+        String message = failure.getMessage();
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (failure.kind() == FailureKind.DNS) {
+            extra.put("kube-dns.service-and-endpoints.yaml", Evidence.dnsService(cluster.client()));
+            List<String> cat = List.of("cat", "/etc/resolv.conf");
+            for (PodRef pod : involved) {
+                var resolv = executor.exec(pod, cat, config.probeTimeout().plus(Probe.EXEC_MARGIN));
+                extra.put(pod.namespace() + "_" + pod.pod() + ".resolv.conf", resolv.completed() ? resolv.stdout()
+                        : "could not read (" + resolv + ")\nreproduce: " + pod.kubectlExec(cat));
+            }
+        }
+        String dir = check + "-" + Integer.toHexString(message.hashCode());
+        return failure.evidenceIn(Evidence.collect(cluster.client(), dir, involved, config.reportsDir(), extra).toString());
     }
 
     /** The shared probe pods, deployed on first use. A failure to deploy them ends the run (see {@link #fatal()}). */

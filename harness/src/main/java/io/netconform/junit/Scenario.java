@@ -18,6 +18,7 @@ import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
 import io.netconform.report.BrokenCheck;
+import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 
@@ -276,8 +277,9 @@ public final class Scenario implements AutoCloseable {
         PolicyOracle oracle = PolicyOracle.of(t, new Policies(appliedPolicies(), appliedCluster));
         Reachability predicted = oracle.reachability(port);
         if (!expected.diff(predicted).isEmpty()) {
-            throw new AssertionError("[harness] " + testName + ": the case's expectation and the policy oracle disagree on " + port
-                    + " — fix the case or the oracle before blaming the CNI\n"
+            // nothing was probed: no evidence to collect, the case or the oracle is wrong
+            throw CheckFailure.of(FailureKind.HARNESS, testName + ": the case's expectation and the policy oracle disagree on "
+                    + port + " — fix the case or the oracle before blaming the CNI\n"
                     + Reachability.report(expected, predicted, pair -> oracle.predict(pair.from(), pair.to(), port).why(), null));
         }
         return backend.verify(port, expected, oracle);
@@ -293,15 +295,16 @@ public final class Scenario implements AutoCloseable {
         if (v == null) {
             return null;
         }
-        List<String> refused = v.observed().entrySet().stream()
+        List<Map.Entry<String, ProbeResult>> refused = v.observed().entrySet().stream()
                 .filter(e -> !v.expectAllowed().get(e.getKey()) && e.getValue().verdict() == Verdict.REFUSED)
-                .map(e -> e.getKey() + ": expected a drop (timeout), got REFUSED (" + e.getValue().detail() + ")\n  reproduce: "
-                        + v.requests().get(e.getKey()).reproduce())
                 .toList();
         if (!refused.isEmpty()) {
-            throw failure(testName + ": " + refused.size()
-                    + " denied pair(s) were rejected instead of dropped on " + port + "\n" + String.join("\n", refused),
-                    List.copyOf(pods.values()));
+            // the policy's action (Drop) is what was not enforced: the traffic was stopped, but answered
+            CheckFailure failure = CheckFailure.of(FailureKind.POLICY_NOT_ENFORCED, testName + ": " + refused.size()
+                    + " denied pair(s) were rejected instead of dropped on " + port);
+            refused.forEach(e -> failure.item(e.getKey() + ": expected a drop (timeout), got REFUSED ("
+                    + e.getValue().detail() + ")", v.requests().get(e.getKey()).reproduce()));
+            throw failure(failure, List.copyOf(pods.values()));
         }
         return v;
     }
@@ -310,36 +313,31 @@ public final class Scenario implements AutoCloseable {
     public ProbeResult expect(ProbeResult result, Verdict expected, String what, FailureKind kind) {
         List<PodRef> involved = run.fleet().all().stream().map(Fleet.Member::ref).toList();
         if (result.verdict() == Verdict.ERROR && expected != Verdict.ERROR) {
-            throw broken(what + ": could not observe (" + result.detail()
-                    + ")\n  reproduce: " + result.reproduce() + "\n  output: " + result.output().strip(), involved);
+            throw broken(BrokenCheck.of(what + ": could not observe (" + result.detail() + ")")
+                    .reproduce(result.reproduce()).output(result.output()), involved);
         }
         if (result.verdict() != expected) {
-            throw failure(kind.marker() + " " + what + ": expected " + expected + ", got " + result.verdict()
-                    + " (" + result.detail() + ")\n  reproduce: " + result.reproduce()
-                    + (result.output().isBlank() ? "" : "\n  output: " + result.output().strip()), involved);
+            throw failure(CheckFailure.of(kind, what + ": expected " + expected + ", got " + result.verdict()
+                    + " (" + result.detail() + ")").reproduce(result.reproduce()).output(result.output()), involved);
         }
         return result;
     }
 
     /**
      * A check failed: collect what a person needs to find out why (the pods' describe and events, the CNI pods'
-     * status and recent logs) into reports/evidence/ and the report, and name where it went.
+     * status and recent logs) into reports/evidence/ and the report, and name where it went on the failure.
+     * Every suite fails through here (or {@link #broken}), so no failure goes without evidence.
      */
-    public AssertionError failure(String message, List<PodRef> involved) {
-        return new AssertionError(message + evidence(message, involved));
+    public CheckFailure failure(CheckFailure failure, List<PodRef> involved) {
+        return backend.evidence(failure, involved);
     }
 
     /**
      * The check could not observe (exec failed after its retries, unreadable tool output, API error): BROKEN with kind
      * INFRA, with the same evidence as a failure, so it is never read as a network finding.
      */
-    public BrokenCheck broken(String message, List<PodRef> involved) {
-        return new BrokenCheck(message + evidence(message, involved));
-    }
-
-    /** Collects the evidence of a failed or broken check and names where it went; nothing offline. */
-    private String evidence(String message, List<PodRef> involved) {
-        return backend.evidence(message, involved);
+    public BrokenCheck broken(BrokenCheck broken, List<PodRef> involved) {
+        return backend.evidence(broken, involved);
     }
 
     @Override

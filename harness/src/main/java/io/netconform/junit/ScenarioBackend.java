@@ -9,6 +9,7 @@ import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import io.netconform.probe.Verification;
+import io.netconform.report.Failing;
 
 import java.util.List;
 import java.util.Map;
@@ -47,8 +48,8 @@ interface ScenarioBackend extends AutoCloseable {
      */
     Verification verify(Port port, Reachability expected, PolicyOracle oracle);
 
-    /** The evidence of a failed or broken check, as a line naming where it went; offline nothing. */
-    String evidence(String message, List<PodRef> involved);
+    /** Collects the evidence of a failed or broken check and records where it went on it; offline nothing. */
+    <T extends Throwable & Failing<T>> T evidence(T failure, List<PodRef> involved);
 
     /** Removes what the scenario created (shared deployments are put back for the next case instead). */
     @Override

@@ -5,10 +5,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The kinds of failure a conformance run distinguishes. Suites put {@link #marker()} into their
- * failure messages (via {@link #tag(String)}); the Allure categories, the run summary and the
- * console table sort failures by that marker, so "policy not enforced" and "image pull failed"
- * never land in the same bucket.
+ * The kinds of failure a conformance run distinguishes. A check fails with a {@link CheckFailure} (or
+ * {@link BrokenCheck}) of one kind, whose message starts with the kind's {@link #marker()}; the Allure
+ * categories, the run summary and the console table sort failures by that marker ({@link #classify}), so
+ * "policy not enforced" and "image pull failed" never land in the same bucket. {@link #classify} also reads
+ * messages no check wrote (API and exec exceptions) by their infrastructure symptoms.
  */
 public enum FailureKind {
     POLICY_NOT_ENFORCED("[policy-not-enforced]", "Policy not enforced", ""),
@@ -18,6 +19,8 @@ public enum FailureKind {
     DNS("[dns]", "DNS failure", ""),
     /** Traffic got through, but a Service did not behave as specified: wrong backend, source IP, affinity, timing. */
     SERVICE("[service]", "Service behaviour", ""),
+    /** Not a verdict on the cluster: a case's expectation and the policy oracle disagree, so one of them is wrong. */
+    HARNESS("[harness]", "Harness: case or oracle wrong", ""),
     /** Not a network verdict: the harness could not get as far as probing. */
     INFRA("[infra]", "Infrastructure",
             "|ImagePullBackOff|ErrImagePull|admission webhook|violates PodSecurity|exec transport|TRANSPORT_ERROR"
@@ -46,11 +49,6 @@ public enum FailureKind {
     /** The whole-message regex Allure's categories use (Java syntax, DOTALL); {@link #classify} uses the same. */
     public String messageRegex() {
         return pattern.pattern();
-    }
-
-    /** {@code message} prefixed with this kind's marker, for assertion messages. */
-    public String tag(String message) {
-        return marker + " " + message;
     }
 
     /** The first kind whose marker (or infrastructure symptom) appears in {@code message}. */

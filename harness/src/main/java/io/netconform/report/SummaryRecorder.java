@@ -61,15 +61,18 @@ public final class SummaryRecorder {
         return this;
     }
 
-    /** Records a finished check from its outcome; the kind comes from the failure message's marker. */
+    /**
+     * Records a finished check from its outcome; the kind is the one a {@link CheckFailure} or {@link BrokenCheck} was
+     * built with, else read from the message's marker or infrastructure symptoms (exceptions no check wrote).
+     */
     public SummaryRecorder check(String id, String suite, String name, Throwable failure, Duration duration,
                                  Map<String, String> parameters) {
         Summary.Status status = failure == null ? Summary.Status.PASSED
                 : failure instanceof AssertionError ? Summary.Status.FAILED : Summary.Status.BROKEN;
         String message = failure == null ? null : String.valueOf(failure.getMessage());
         // a check that ended in anything but an assertion did not observe the network: infrastructure, unless marked
-        FailureKind kind = failure == null ? null : FailureKind.classify(message)
-                .orElse(status == Summary.Status.BROKEN ? FailureKind.INFRA : null);
+        FailureKind kind = failure == null ? null : failure instanceof Failing<?> typed ? typed.kind()
+                : FailureKind.classify(message).orElse(status == Summary.Status.BROKEN ? FailureKind.INFRA : null);
         return check(new Summary.Check(id, suite, name, status, kind, message, duration.toMillis(), parameters));
     }
 

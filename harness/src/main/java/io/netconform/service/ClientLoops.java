@@ -4,6 +4,7 @@ import io.netconform.exec.ExecResult;
 import io.netconform.exec.Executor;
 import io.netconform.exec.PodRef;
 import io.netconform.probe.WhoamiProbe;
+import io.netconform.report.BrokenCheck;
 import org.awaitility.core.ConditionTimeoutException;
 
 import java.time.Duration;
@@ -69,14 +70,15 @@ public final class ClientLoops implements AutoCloseable {
                         return waiting.isEmpty();
                     });
         } catch (ConditionTimeoutException e) {
-            StringBuilder seen = new StringBuilder();
+            // the loops are the check's eyes: without them nothing was observed
+            BrokenCheck broken = BrokenCheck.of("client loops did not start within " + timeout.toSeconds() + " s:")
+                    .causedBy(e);
             for (PodRef pod : waiting) {
                 CompletableFuture<ExecResult> f = running.get(pod);
-                seen.append("\n  ").append(pod).append(": ")
-                        .append(f.isDone() ? "loop ended: " + f.join() + " " + f.join().output().strip() : "no sign yet")
-                        .append("\n    reproduce: ").append(pod.kubectlExec(commands.get(pod)));
+                broken.item(pod + ": " + (f.isDone() ? "loop ended: " + f.join() + " " + f.join().output().strip()
+                        : "no sign yet"), pod.kubectlExec(commands.get(pod)));
             }
-            throw new IllegalStateException("client loops did not start within " + timeout.toSeconds() + " s:" + seen, e);
+            throw broken;
         }
         return this;
     }
@@ -101,8 +103,8 @@ public final class ClientLoops implements AutoCloseable {
             ExecResult r = e.getValue().join();
             PodRef pod = e.getKey();
             if (!r.completed()) {
-                throw new IllegalStateException("client loop in " + pod + " did not complete: " + r
-                        + "\n  reproduce: " + pod.kubectlExec(commands.get(pod)));
+                throw BrokenCheck.of("client loop in " + pod + " did not complete: " + r)
+                        .reproduce(pod.kubectlExec(commands.get(pod)));
             }
             timelines.put(pod, Timeline.parse(pod, commands.get(pod), r.stdout(), offsets.get(pod)));
         }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.netconform.report.BrokenCheck;
 import io.netconform.cluster.PodReadiness;
 import io.netconform.cluster.PodStartException;
 import io.netconform.cluster.TestPods;
@@ -166,7 +167,7 @@ public final class ServiceBed implements AutoCloseable {
                         + e.getCode() + "): " + message);
             }
             if (message.contains("already allocated")) {
-                throw new io.netconform.report.BrokenCheck(namespace + "/" + wanted.getMetadata().getName()
+                throw new BrokenCheck(namespace + "/" + wanted.getMetadata().getName()
                         + ": the node port chosen at random is taken by another Service (" + message + "); run again");
             }
             throw e;
@@ -186,9 +187,9 @@ public final class ServiceBed implements AutoCloseable {
                         return seen.size() == count;
                     });
         } catch (ConditionTimeoutException e) {
-            throw new io.netconform.report.BrokenCheck("Service " + namespace + "/" + service + " has " + seen.size()
-                    + " ready endpoints " + seen + ", expected " + count + "; inspect with: kubectl get endpoints -n "
-                    + namespace + " " + service + " -o yaml");
+            throw BrokenCheck.of("Service " + namespace + "/" + service + " has " + seen.size() + " ready endpoints "
+                    + seen + ", expected " + count).reproduce("kubectl get endpoints -n " + namespace + " " + service
+                    + " -o yaml");
         }
         return List.copyOf(seen);
     }

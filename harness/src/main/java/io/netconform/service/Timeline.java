@@ -1,5 +1,6 @@
 package io.netconform.service;
 
+import io.netconform.report.BrokenCheck;
 import io.netconform.exec.ExecResult;
 import io.netconform.exec.Executor;
 import io.netconform.exec.PodRef;
@@ -142,8 +143,8 @@ public record Timeline(PodRef pod, List<Attempt> attempts, List<String> command)
         ExecResult r = executor.exec(pod, List.of("date", "+%s%N"), Duration.ofSeconds(10));
         Instant back = Instant.now();
         if (!r.completed() || r.exitCode() != 0 || !r.stdout().strip().matches("\\d+")) {
-            throw new IllegalStateException("cannot read the clock of " + pod + " (" + r + "): "
-                    + pod.kubectlExec(List.of("date", "+%s%N")));
+            throw BrokenCheck.of("cannot read the clock of " + pod + " (" + r + ")")
+                    .reproduce(pod.kubectlExec(List.of("date", "+%s%N")));
         }
         Instant podNow = Instant.ofEpochSecond(0, Long.parseLong(r.stdout().strip()));
         Instant mid = sent.plus(Duration.between(sent, back).dividedBy(2));

@@ -22,6 +22,8 @@ import io.netconform.policy.Topology;
 import io.netconform.probe.BatchProber;
 import io.netconform.probe.Verification;
 import io.netconform.report.BrokenCheck;
+import io.netconform.report.CheckFailure;
+import io.netconform.report.FailureKind;
 import io.netconform.report.Summary;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static io.netconform.exec.ScriptedExecutor.from;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * The live glue of {@link Scenario} against the mock API server (CRUD) and a scripted network: deploy, the rewriting
@@ -262,6 +265,33 @@ class LiveScenarioTest {
             assertThatThrownBy(() -> scenario.verify(HTTP, Reachability.allAllowed(FRONT_AND_BACK, HTTP)))
                     .isInstanceOf(BrokenCheck.class)
                     .hasMessageContaining("6 of 6 probes could not observe on TCP/8080");
+        }
+    }
+
+    @Test
+    void denyThatRejectsInsteadOfDroppingFailsWithOneItemAndReproduceLinePerPair() {
+        // a CNI that enforces the policy, but answers with a reset where a ClusterNetworkPolicy Deny must drop
+        ScriptedExecutor rejecting = new ScriptedExecutor();
+        try (Scenario scenario = scenario("Reject.deny", null, rejecting)) {
+            scenario.deploy(FRONT_AND_BACK).apply(backendFromFrontend());
+            rejecting.when(from(source(scenario, "backend/api")).to(ip(scenario, "backend/db"), HTTP)).refuses();
+            rejecting.when(from(source(scenario, "backend/db")).to(ip(scenario, "backend/api"), HTTP)).drops();
+
+            CheckFailure failure = catchThrowableOfType(() -> scenario.verifyDropped(HTTP,
+                    Reachability.allAllowed(FRONT_AND_BACK, HTTP).denyIngressTo("backend/*")
+                            .allow("frontend/web", "backend/*")), CheckFailure.class);
+
+            assertThat(failure.kind()).isEqualTo(FailureKind.POLICY_NOT_ENFORCED);
+            assertThat(failure.text().items()).singleElement().satisfies(item -> {
+                assertThat(item.what()).startsWith("backend/api -> backend/db: expected a drop (timeout), got REFUSED (");
+                assertThat(item.reproduce()).startsWith("kubectl exec -n " + scenario.pod("backend/api").namespace()
+                        + " api -c probe -- ");
+            });
+            assertThat(failure.getMessage())
+                    .startsWith("[policy-not-enforced] Reject.deny: 1 denied pair(s) were rejected instead of dropped on TCP/8080"
+                            + "\n  backend/api -> backend/db: expected a drop (timeout), got REFUSED (")
+                    .contains("\n    reproduce: kubectl exec -n ")
+                    .contains("\n  evidence: " + reports.resolve("evidence"));
         }
     }
 }

@@ -75,7 +75,7 @@ class AllureResultsFilesTest {
         void apiIsolated() {
             Report.attachYaml("kubeconfig used", KUBECONFIG);
             Report.attachText("exec", "curl -H 'Authorization: Bearer " + TOKEN + "' https://api");
-            throw new AssertionError(FailureKind.POLICY_NOT_ENFORCED.tag("web -> db expected BLOCKED, got ALLOWED"));
+            throw CheckFailure.of(FailureKind.POLICY_NOT_ENFORCED, "web -> db expected BLOCKED, got ALLOWED");
         }
 
         @Test

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class FailureKindTest {
 
@@ -28,6 +29,7 @@ class FailureKindTest {
         "pod nc-1/client: Back-off pulling image: ErrImagePull                                              | Infrastructure",
         "admission webhook \"validate.kyverno.svc\" denied the request                                         | Infrastructure",
         "Failure executing: POST at: https://10.0.0.1:6443/api/v1/namespaces. Message: Forbidden.            | Infrastructure",
+        "[harness] T.c: the case's expectation and the policy oracle disagree on TCP/80                   | Harness: case or oracle wrong",
         "expected 3 but was 4                                                                               | -",
     })
     void allureCategoriesAndClassifyAgree(String message, String expectedCategory) throws Exception {
@@ -52,11 +54,20 @@ class FailureKindTest {
         }
     }
 
+    /** Every kind a check can fail with reads back as that kind, reproduce lines and evidence included. */
     @ParameterizedTest
-    @CsvSource({"UNEXPECTED_DROP,[unexpected-drop]", "MTU,[mtu]", "INFRA,[infra]"})
-    void tagPrefixesTheMarker(FailureKind kind, String marker) {
+    @EnumSource(FailureKind.class)
+    void aCheckFailureOfEachKindClassifiesAsThatKind(FailureKind kind) {
+        CheckFailure failure = CheckFailure.of(kind, "x: expected A, got B").reproduce("kubectl exec -n ns a -- true")
+                .output("ErrImagePull in the tool's output").evidenceIn("reports/evidence/x");
+        assertThat(failure.getMessage()).startsWith(kind.marker() + " x: expected A, got B");
+        assertThat(FailureKind.classify(failure.getMessage())).as("the marker wins over symptoms in the output")
+                .contains(kind);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"UNEXPECTED_DROP,[unexpected-drop]", "MTU,[mtu]", "INFRA,[infra]", "HARNESS,[harness]"})
+    void markers(FailureKind kind, String marker) {
         assertThat(kind.marker()).isEqualTo(marker);
-        assertThat(kind.tag("x")).isEqualTo(marker + " x");
-        assertThat(FailureKind.classify(kind.tag("x"))).contains(kind);
     }
 }

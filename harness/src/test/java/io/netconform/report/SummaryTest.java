@@ -33,7 +33,7 @@ class SummaryTest {
         }
         pool.shutdown();
         assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-        recorder.check("c1", "suite", "check 1", new AssertionError(FailureKind.MTU.tag("pmtu 1400, expected 1450")),
+        recorder.check("c1", "suite", "check 1", CheckFailure.of(FailureKind.MTU, "pmtu 1400, expected 1450"),
                 Duration.ofSeconds(2), Map.of("ipFamily", "IPv4"));
         recorder.check("c2", "suite", "check 2", new IllegalStateException("ErrImagePull"), Duration.ZERO, Map.of());
         // the busy-API-server symptoms from the lab: never a DNS failure

@@ -6,6 +6,8 @@ import io.netconform.disruption.PathDisruption;
 import io.netconform.disruption.WatchResult;
 import io.netconform.junit.Run;
 import io.netconform.report.AllureResults;
+import io.netconform.report.CheckFailure;
+import io.netconform.report.FailureKind;
 import io.netconform.report.Redactor;
 import io.netconform.report.Summary;
 
@@ -71,7 +73,8 @@ final class WatchReports {
 
     static String verdict(PathDisruption p, Duration maxOutage) {
         if (p.neverUp() != null) {
-            return "never worked during the watch: " + p.neverUp() + "\n  reproduce: " + reproduce(p);
+            return CheckFailure.of(FailureKind.UNEXPECTED_DROP, "never worked during the watch: " + p.neverUp())
+                    .reproduce(reproduce(p)).getMessage();
         }
         String seen = String.format(Locale.ROOT, "%d outages, longest %.1f s, down %.1f s in total, %.2f %% of %d samples lost",
                 p.outages().size(), p.longestOutageSeconds(), p.downtimeSeconds(), p.lossPercent(), p.samples());
@@ -79,9 +82,11 @@ final class WatchReports {
             return seen;
         }
         Outage worst = p.outages().stream().max(java.util.Comparator.comparingDouble(Outage::seconds)).orElseThrow();
-        return String.format(Locale.ROOT, "expected no outage longer than %.1f s (--max-outage), seen %.1f s from %s to %s: %s %s%n"
-                        + "  %s%n  reproduce: %s", maxOutage.toMillis() / 1000.0, worst.seconds(), worst.start(), worst.end(),
-                worst.failure(), worst.detail(), seen, reproduce(p));
+        // the watch writes its JUnit XML and Allure results itself: the failure's text, not a throw
+        return CheckFailure.of(FailureKind.UNEXPECTED_DROP, String.format(Locale.ROOT,
+                        "expected no outage longer than %.1f s (--max-outage), seen %.1f s from %s to %s: %s %s%n  %s",
+                        maxOutage.toMillis() / 1000.0, worst.seconds(), worst.start(), worst.end(), worst.failure(),
+                        worst.detail(), seen)).reproduce(reproduce(p)).getMessage();
     }
 
     private static String reproduce(PathDisruption p) {

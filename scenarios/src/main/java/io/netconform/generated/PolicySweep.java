@@ -1,9 +1,11 @@
 package io.netconform.generated;
 
-import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.Capability;
+import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.Requires;
 import io.netconform.junit.Run;
+import io.netconform.report.BrokenCheck;
+import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 import io.netconform.sweep.CaseResult;
@@ -67,11 +69,13 @@ class PolicySweep {
             boolean unexpectedAllow = result.steps().stream().flatMap(s -> s.mismatches().stream())
                     .anyMatch(key -> result.steps().stream().anyMatch(s -> s.verification().expectAllowed().get(key) == Boolean.FALSE
                             && s.mismatches().contains(key)));
-            throw new AssertionError((unexpectedAllow ? FailureKind.UNEXPECTED_ALLOW : FailureKind.UNEXPECTED_DROP).marker()
-                    + " " + result.report());
+            // the sweep's report carries its grids and a reproduce line per wrong pair (sweep/ renders it)
+            throw CheckFailure.of(unexpectedAllow ? FailureKind.UNEXPECTED_ALLOW : FailureKind.UNEXPECTED_DROP,
+                    result.report());
         }
         if (result.broken()) {
-            throw new AssertionError(FailureKind.INFRA.marker() + " " + result.report());
+            // probes that could not observe: BROKEN, never a verdict on the policy (the sweep's evidence is its report)
+            throw BrokenCheck.of(result.report());
         }
     }
 }

@@ -7,8 +7,8 @@ import io.netconform.disruption.Outage;
 import io.netconform.disruption.PathDisruption;
 import io.netconform.disruption.Target;
 import io.netconform.disruption.WatchResult;
-import io.netconform.report.SummaryRecorder;
 import io.netconform.report.Summary;
+import io.netconform.report.SummaryRecorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -82,7 +82,7 @@ class WatchCommandTest {
         assertThat(tcp.getAttribute("name")).isEqualTo("TCP connect");
         Element failure = (Element) tcp.getElementsByTagName("failure").item(0);
         assertThat(failure.getAttribute("message"))
-                .isEqualTo("expected no outage longer than 5.0 s (--max-outage), seen 5.2 s from 2026-12-02T05:00:30Z "
+                .isEqualTo("[unexpected-drop] expected no outage longer than 5.0 s (--max-outage), seen 5.2 s from 2026-12-02T05:00:30Z "
                         + "to 2026-12-02T05:00:35.200Z: TIMEOUT Connection timed out");
         assertThat(failure.getTextContent()).contains("reproduce: kubectl exec -n <watch namespace> watch-n1 -c probe -- "
                 + "socat -T 1 /dev/null TCP:10.244.1.5:8080,connect-timeout=1");

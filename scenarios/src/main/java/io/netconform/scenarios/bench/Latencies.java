@@ -5,9 +5,9 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.netconform.bench.BenchResult;
 import io.netconform.bench.Stats;
-import io.netconform.disruption.Revocation;
 import io.netconform.cluster.PodReadiness;
 import io.netconform.cluster.TestPods;
+import io.netconform.disruption.Revocation;
 import io.netconform.exec.PodRef;
 import io.netconform.junit.EstablishedFlows;
 import io.netconform.junit.Scenario;
@@ -16,6 +16,7 @@ import io.netconform.policy.Topology;
 import io.netconform.probe.Probe;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
+import io.netconform.report.BrokenCheck;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -124,9 +125,9 @@ final class Latencies {
                         return last.get().verdict() != Verdict.ERROR && wanted.test(last.get());
                     });
         } catch (ConditionTimeoutException e) {
-            throw scenario.broken("gave up waiting for " + what + " after "
-                    + scenario.run().config().podReadyTimeout() + "; last: " + last.get() + "\n  reproduce: "
-                    + (last.get() == null ? from.kubectlExec(probe.command()) : last.get().reproduce()), List.of(from));
+            throw scenario.broken(BrokenCheck.of("gave up waiting for " + what + " after "
+                    + scenario.run().config().podReadyTimeout() + "; last: " + last.get())
+                    .reproduce(last.get() == null ? from.kubectlExec(probe.command()) : last.get().reproduce()), List.of(from));
         }
         return (hit.get() - t0) / 1e6;
     }

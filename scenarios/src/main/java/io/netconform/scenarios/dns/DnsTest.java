@@ -2,10 +2,10 @@ package io.netconform.scenarios.dns;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.netconform.exec.PodRef;
-import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.Capability;
-import io.netconform.junit.Requires;
+import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.Fleet;
+import io.netconform.junit.Requires;
 import io.netconform.junit.Scenario;
 import io.netconform.policy.Port;
 import io.netconform.policy.Topology;
@@ -14,6 +14,8 @@ import io.netconform.probe.DnsResult;
 import io.netconform.probe.Probe;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
+import io.netconform.report.BrokenCheck;
+import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Summary;
 import org.junit.jupiter.api.DisplayName;
@@ -93,10 +95,10 @@ class DnsTest {
                     expected + (expectedAddress == null ? "" : " " + expectedAddress),
                     dns.answer() + (dns.addresses().isEmpty() ? "" : " " + dns.addresses()), ok));
             if (!ok) {
-                throw scenario.failure(FailureKind.DNS.marker() + " " + name + ": expected " + expected
+                throw scenario.failure(CheckFailure.of(FailureKind.DNS, name + ": expected " + expected
                         + (expectedAddress == null ? "" : " with " + expectedAddress) + ", got " + dns.answer() + " "
-                        + dns.addresses() + " (" + dns.detail() + ")\n  reproduce: " + result.reproduce()
-                        + "\n  output: " + result.output().strip(), List.of(client.ref()));
+                        + dns.addresses() + " (" + dns.detail() + ")").reproduce(result.reproduce()).output(result.output()),
+                        List.of(client.ref()));
             }
         });
     }
@@ -117,8 +119,8 @@ class DnsTest {
                 scenario.probeUntil(client, Probe.dig(server, name, t, false), r -> DnsResult.of(r).answer() == DnsAnswer.TIMEOUT));
         record(scenario, "under default-deny egress", "UDP", DnsAnswer.TIMEOUT, denied);
         if (DnsResult.of(denied).answer() != DnsAnswer.TIMEOUT) {
-            throw scenario.failure(FailureKind.UNEXPECTED_ALLOW.marker() + " default-deny egress should block DNS, but "
-                    + name + " got " + DnsResult.of(denied).answer() + "\n  reproduce: " + denied.reproduce(), List.of(client));
+            throw scenario.failure(CheckFailure.of(FailureKind.UNEXPECTED_ALLOW, "default-deny egress should block DNS, but "
+                    + name + " got " + DnsResult.of(denied).answer()).reproduce(denied.reproduce()), List.of(client));
         }
 
         scenario.apply("dns/allow-dns.yaml");
@@ -126,9 +128,9 @@ class DnsTest {
                 scenario.probeUntil(client, Probe.dig(server, name, t, false), r -> DnsResult.of(r).answer() == DnsAnswer.RESOLVED));
         record(scenario, "allow-dns (UDP 53 to kube-dns)", "UDP", DnsAnswer.RESOLVED, udp);
         if (DnsResult.of(udp).answer() != DnsAnswer.RESOLVED) {
-            throw scenario.failure(FailureKind.DNS.marker() + " allowing UDP 53 to kube-dns should restore lookups, but "
-                    + name + " got " + DnsResult.of(udp).answer() + " (" + DnsResult.of(udp).detail() + ")\n  reproduce: "
-                    + udp.reproduce(), List.of(client));
+            throw scenario.failure(CheckFailure.of(FailureKind.DNS, "allowing UDP 53 to kube-dns should restore lookups, but "
+                    + name + " got " + DnsResult.of(udp).answer() + " (" + DnsResult.of(udp).detail() + ")")
+                    .reproduce(udp.reproduce()), List.of(client));
         }
         // the seed's rule names UDP only: say whether TCP fallback still works, without failing the case for it
         ProbeResult tcp = scenario.probe(client, Probe.dig(server, name, t, true));
@@ -148,9 +150,8 @@ class DnsTest {
      */
     private static ProbeResult observed(Scenario scenario, PodRef client, String what, ProbeResult result) {
         if (result.verdict() == Verdict.ERROR) {
-            throw scenario.broken(what + ": could not observe DNS (" + result.detail() + ")\n  reproduce: "
-                    + result.reproduce() + (result.output().isBlank() ? "" : "\n  output: " + result.output().strip()),
-                    List.of(client));
+            throw scenario.broken(BrokenCheck.of(what + ": could not observe DNS (" + result.detail() + ")")
+                    .reproduce(result.reproduce()).output(result.output()), List.of(client));
         }
         return result;
     }
@@ -177,22 +178,22 @@ class DnsTest {
         List<String> cat = List.of("cat", "/etc/resolv.conf");
         var resolv = scenario.run().executor().exec(client, cat, scenario.probeTimeout().plusSeconds(5));
         if (!resolv.completed()) {
-            throw scenario.broken("cannot read the pod's resolv.conf to find the cluster DNS server: " + resolv
-                    + "\n  reproduce: " + client.kubectlExec(cat), List.of(client));
+            throw scenario.broken(BrokenCheck.of("cannot read the pod's resolv.conf to find the cluster DNS server: "
+                    + resolv).reproduce(client.kubectlExec(cat)), List.of(client));
         }
         Matcher m = NAMESERVER.matcher(resolv.stdout());
         String fromPod = m.find() ? m.group(1) : null;
         if (fromPod == null) {
-            throw scenario.failure(FailureKind.DNS.marker() + " no cluster DNS service: kube-system/kube-dns does not exist"
-                    + " and the pod's resolv.conf names no nameserver\n  reproduce: " + client.kubectlExec(cat), List.of(client));
+            throw scenario.failure(CheckFailure.of(FailureKind.DNS, "no cluster DNS service: kube-system/kube-dns does not"
+                    + " exist and the pod's resolv.conf names no nameserver").reproduce(client.kubectlExec(cat)), List.of(client));
         }
         ProbeResult probe = observed(scenario, client, "the DNS server " + fromPod + " from resolv.conf", scenario.probe(client,
                 Probe.dig(fromPod, "kubernetes.default.svc.cluster.local", scenario.probeTimeout(), false)));
         DnsResult answer = DnsResult.of(probe);
         if (answer.answer() == DnsAnswer.TIMEOUT || answer.answer() == DnsAnswer.UNREACHABLE) {
-            throw scenario.failure(FailureKind.DNS.marker() + " no cluster DNS service: kube-system/kube-dns does not exist,"
-                    + " and the nameserver in the pods' resolv.conf (" + fromPod + ") does not answer (" + answer.answer()
-                    + ")\n  reproduce: " + probe.reproduce(), List.of(client));
+            throw scenario.failure(CheckFailure.of(FailureKind.DNS, "no cluster DNS service: kube-system/kube-dns does not"
+                    + " exist, and the nameserver in the pods' resolv.conf (" + fromPod + ") does not answer ("
+                    + answer.answer() + ")").reproduce(probe.reproduce()), List.of(client));
         }
         return fromPod;
     }

@@ -4,12 +4,15 @@ import io.netconform.cni.CniDetector;
 import io.netconform.cni.CniHealth;
 import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.Run;
+import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
+
+import java.util.List;
 
 /**
  * Runs after the other suites: the CNI's pods must still be ready and must not have restarted while the run probed
@@ -35,9 +38,11 @@ class CniHealthTest {
         }
         int restarts = now.restartsSince(start);
         if (!now.healthy() || restarts > 0) {
-            throw new AssertionError(FailureKind.INFRA.marker() + " the CNI is not healthy: " + now.message()
-                    + (restarts > 0 ? "; " + restarts + " restart(s) during this run: " + now.podsRestartedSince(start) : "")
-                    + "\n  reproduce: kubectl get pods -n kube-system -o wide; kubectl describe pod -n kube-system <pod>");
+            // a finding about the CNI, not a failure to look: FAILED with kind INFRA, evidence of the CNI pods collected
+            throw run.withEvidence("CniHealthTest", CheckFailure.of(FailureKind.INFRA, "the CNI is not healthy: "
+                    + now.message() + (restarts > 0 ? "; " + restarts + " restart(s) during this run: "
+                    + now.podsRestartedSince(start) : ""))
+                    .reproduce("kubectl get pods -n kube-system -o wide; kubectl describe pod -n kube-system <pod>"), List.of());
         }
     }
 }

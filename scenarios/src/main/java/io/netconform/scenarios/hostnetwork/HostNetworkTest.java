@@ -13,11 +13,13 @@ import io.netconform.probe.ProbeRequest;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
 import io.netconform.probe.WhoamiProbe;
+import io.netconform.report.BrokenCheck;
+import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 import io.netconform.report.Summary;
-import io.netconform.service.Requires;
 import io.netconform.service.OncePerSuite;
+import io.netconform.service.Requires;
 import io.netconform.service.ServiceBed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
@@ -140,9 +142,8 @@ class HostNetworkTest {
         ExecResult r = scenario.run().executor().exec(source, command, Duration.ofSeconds(15));
         OptionalInt mtu = r.completed() && r.exitCode() == 0 ? LinkMtu.sysfsMtu(r.stdout()) : OptionalInt.empty();
         if (mtu.isEmpty()) {
-            throw scenario.broken("cannot read the MTU of the route from " + source
-                    + " to " + ip + " (" + r + " " + r.output().strip() + "); reproduce: " + source.kubectlExec(command),
-                    List.of(source));
+            throw scenario.broken(BrokenCheck.of("cannot read the MTU of the route from " + source + " to " + ip + " ("
+                    + r + ")").reproduce(source.kubectlExec(command)).output(r.output()), List.of(source));
         }
         return mtu.getAsInt();
     }
@@ -157,9 +158,9 @@ class HostNetworkTest {
                 mtu.pmtu().isPresent() ? mtu.pmtu().getAsInt() : null, mtu.passSize(), mtu.passed(),
                 mtu.failSizeOutcome().name()));
         if (!mtu.passed()) {
-            throw scenario.failure(FailureKind.MTU.marker() + " node " + from.node() + " → " + to + ": expected path MTU "
-                    + expected + " (the narrowest interface on the way)\n" + mtu.detail() + "\n  reproduce:\n    "
-                    + String.join("\n    ", mtu.reproduce()), List.of(from.ref()));
+            throw scenario.failure(CheckFailure.of(FailureKind.MTU, "node " + from.node() + " → " + to
+                    + ": expected path MTU " + expected + " (the narrowest interface on the way)\n" + mtu.detail())
+                    .reproduce(mtu.reproduce()), List.of(from.ref()));
         }
     }
 }

@@ -8,6 +8,8 @@ import io.netconform.junit.Scenario;
 import io.netconform.probe.DfOutcome;
 import io.netconform.probe.LinkMtu;
 import io.netconform.probe.PathMtu;
+import io.netconform.report.BrokenCheck;
+import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 import io.netconform.report.Summary;
@@ -80,17 +82,17 @@ class MtuTest {
                 mtu.failSizeOutcome().name()));
         if (mtu.passSizeResult().outcome() == DfOutcome.ERROR || mtu.failSizeResult().outcome() == DfOutcome.ERROR) {
             // an exec that failed after its retries observed nothing about the path: not an MTU finding
-            throw scenario.broken(label + ": could not observe the path MTU\n" + mtu.detail()
-                    + "\n  reproduce:\n    " + String.join("\n    ", mtu.reproduce()), List.of(from.ref()));
+            throw scenario.broken(BrokenCheck.of(label + ": could not observe the path MTU\n" + mtu.detail())
+                    .reproduce(mtu.reproduce()), List.of(from.ref()));
         }
         String source = strict ? "expected " + expected + " (" + cni.mtu().source() + ")"
                 : "CNI " + cni.name() + " gives no expectation: checked against the pod's interface MTU " + expected;
         boolean interfaceWrong = strict && !mtu.interfaceMatches();
         if (!mtu.passed() || interfaceWrong) {
-            throw scenario.failure(FailureKind.MTU.marker() + " " + label + ": " + source + ", found interface MTU "
+            throw scenario.failure(CheckFailure.of(FailureKind.MTU, label + ": " + source + ", found interface MTU "
                     + (mtu.interfaceMtu().isPresent() ? mtu.interfaceMtu().getAsInt() : "unreadable")
-                    + (mtu.pmtu().isPresent() ? ", tracepath pmtu " + mtu.pmtu().getAsInt() : "") + "\n" + mtu.detail()
-                    + "\n  reproduce:\n    " + String.join("\n    ", mtu.reproduce()), List.of(from.ref()));
+                    + (mtu.pmtu().isPresent() ? ", tracepath pmtu " + mtu.pmtu().getAsInt() : "") + "\n" + mtu.detail())
+                    .reproduce(mtu.reproduce()), List.of(from.ref()));
         }
     }
 
@@ -100,8 +102,8 @@ class MtuTest {
                 .plusSeconds(5));
         OptionalInt mtu = result.completed() && result.exitCode() == 0 ? LinkMtu.sysfsMtu(result.stdout()) : OptionalInt.empty();
         if (mtu.isEmpty()) {
-            throw scenario.broken("cannot read the MTU of eth0 in " + from + " (" + result + ")\n  reproduce: "
-                    + from.ref().kubectlExec(LinkMtu.sysfsCommand("eth0")), List.of(from.ref()));
+            throw scenario.broken(BrokenCheck.of("cannot read the MTU of eth0 in " + from + " (" + result + ")")
+                    .reproduce(from.ref().kubectlExec(LinkMtu.sysfsCommand("eth0"))), List.of(from.ref()));
         }
         return mtu.getAsInt();
     }

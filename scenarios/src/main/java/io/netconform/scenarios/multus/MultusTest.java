@@ -19,6 +19,8 @@ import io.netconform.probe.PathMtu;
 import io.netconform.probe.Probe;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
+import io.netconform.report.BrokenCheck;
+import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Json;
 import io.netconform.report.Report;
@@ -80,9 +82,9 @@ class MultusTest {
         for (Secondary s : seen) {
             int mtu = s.mtu().orElseThrow();
             if (configuredMtu.isPresent() && mtu != configuredMtu.get()) {
-                throw scenario.failure(FailureKind.MTU.marker() + " " + s.pod() + ": " + Attachment.INTERFACE
-                        + " has MTU " + mtu + ", but attachment " + attachment + " configures " + configuredMtu.get()
-                        + "\n  reproduce: " + s.pod().kubectlExec(LinkMtu.sysfsCommand(Attachment.INTERFACE)), pods);
+                throw scenario.failure(CheckFailure.of(FailureKind.MTU, s.pod() + ": " + Attachment.INTERFACE
+                        + " has MTU " + mtu + ", but attachment " + attachment + " configures " + configuredMtu.get())
+                        .reproduce(s.pod().kubectlExec(LinkMtu.sysfsCommand(Attachment.INTERFACE))), pods);
             }
         }
         Secondary from = seen.get(0);
@@ -106,9 +108,9 @@ class MultusTest {
         if (configured.isPresent()) {
             Attachment a = configured.get();
             if (Attachment.api(client).inNamespace(a.namespace()).withName(a.name()).get() == null) {
-                throw new AssertionError(FailureKind.INFRA.marker() + " -D" + Attachment.PROPERTY + "=" + a
-                        + " names a NetworkAttachmentDefinition that does not exist\n  check: "
-                        + String.join(" ", a.kubectlGet()));
+                // before any pod: nothing to collect evidence of
+                throw CheckFailure.of(FailureKind.INFRA, "-D" + Attachment.PROPERTY + "=" + a
+                        + " names a NetworkAttachmentDefinition that does not exist").reproduce(String.join(" ", a.kubectlGet()));
             }
             return a;
         }
@@ -128,9 +130,9 @@ class MultusTest {
             JsonNode mtu = Json.MAPPER.readTree(config.toString()).path("mtu");
             return mtu.canConvertToInt() ? Optional.of(mtu.asInt()) : Optional.empty();
         } catch (JsonProcessingException e) {
-            throw new AssertionError(FailureKind.INFRA.marker() + " attachment " + attachment
-                    + " has a spec.config that is not JSON: " + e.getOriginalMessage() + "\n  check: "
-                    + String.join(" ", attachment.kubectlGet()), e);
+            throw CheckFailure.of(FailureKind.INFRA, "attachment " + attachment
+                    + " has a spec.config that is not JSON: " + e.getOriginalMessage())
+                    .reproduce(String.join(" ", attachment.kubectlGet())).causedBy(e);
         }
     }
 
@@ -141,25 +143,26 @@ class MultusTest {
         ExecResult addr = exec(scenario, ref, addrCommand, pods, "list the addresses of " + Attachment.INTERFACE);
         List<String> addresses = NetworkStatus.addresses(addr.stdout());
         if (addresses.isEmpty()) {
-            throw scenario.failure(FailureKind.INFRA.marker() + " " + ref + ": " + Attachment.INTERFACE + " from "
-                    + attachment + " exists but has no global address\n  reproduce: " + ref.kubectlExec(addrCommand)
-                    + "\n  output: " + addr.output().strip(), pods);
+            throw scenario.failure(CheckFailure.of(FailureKind.INFRA, ref + ": " + Attachment.INTERFACE + " from "
+                    + attachment + " exists but has no global address").reproduce(ref.kubectlExec(addrCommand))
+                    .output(addr.output()), pods);
         }
         ExecResult sysfs = exec(scenario, ref, LinkMtu.sysfsCommand(Attachment.INTERFACE), pods,
                 "read the MTU of " + Attachment.INTERFACE);
         OptionalInt mtu = LinkMtu.sysfsMtu(sysfs.stdout());
         if (mtu.isEmpty()) {
-            throw scenario.failure(FailureKind.INFRA.marker() + " " + ref + ": no MTU in the output of "
-                    + String.join(" ", LinkMtu.sysfsCommand(Attachment.INTERFACE)) + ": " + sysfs.output().strip()
-                    + "\n  reproduce: " + ref.kubectlExec(LinkMtu.sysfsCommand(Attachment.INTERFACE)), pods);
+            // unreadable tool output: nothing was observed about the attachment
+            throw scenario.broken(BrokenCheck.of(ref + ": no MTU in the output of "
+                    + String.join(" ", LinkMtu.sysfsCommand(Attachment.INTERFACE)))
+                    .reproduce(ref.kubectlExec(LinkMtu.sysfsCommand(Attachment.INTERFACE))).output(sysfs.output()), pods);
         }
         List<NetworkStatus> networks = NetworkStatus.parse(ready.getMetadata().getAnnotations()
                 .get(Attachment.STATUS_ANNOTATION));
         Optional<NetworkStatus> status = NetworkStatus.onInterface(networks, Attachment.INTERFACE);
         status.ifPresent(st -> st.ips().stream().filter(ip -> !addresses.contains(ip)).findFirst().ifPresent(ip -> {
-            throw scenario.failure(FailureKind.INFRA.marker() + " " + ref + ": Multus reports " + ip + " on "
+            throw scenario.failure(CheckFailure.of(FailureKind.INFRA, ref + ": Multus reports " + ip + " on "
                     + Attachment.INTERFACE + " (" + Attachment.STATUS_ANNOTATION + "), but the pod's "
-                    + Attachment.INTERFACE + " has " + addresses + "\n  reproduce: " + ref.kubectlExec(addrCommand), pods);
+                    + Attachment.INTERFACE + " has " + addresses).reproduce(ref.kubectlExec(addrCommand)), pods);
         }));
         return new Secondary(ref, addresses, mtu, status);
     }
@@ -167,8 +170,9 @@ class MultusTest {
     private static ExecResult exec(Scenario scenario, PodRef pod, List<String> command, List<PodRef> pods, String why) {
         ExecResult result = scenario.run().executor().exec(pod, command, scenario.probeTimeout().plus(Probe.EXEC_MARGIN));
         if (!result.completed() || result.exitCode() != 0) {
-            throw scenario.failure(FailureKind.INFRA.marker() + " " + pod + ": could not " + why + ": expected exit 0, got "
-                    + result + "\n  reproduce: " + pod.kubectlExec(command) + "\n  output: " + result.output().strip(), pods);
+            // the exec failed: nothing was observed, so BROKEN, never a verdict on the attachment
+            throw scenario.broken(BrokenCheck.of(pod + ": could not " + why + ": expected exit 0, got " + result)
+                    .reproduce(pod.kubectlExec(command)).output(result.output()), pods);
         }
         return result;
     }
@@ -178,9 +182,10 @@ class MultusTest {
         if (result.verdict() == Verdict.ALLOWED) {
             return;
         }
-        FailureKind shown = result.verdict() == Verdict.ERROR ? FailureKind.INFRA : kind;
-        throw scenario.failure(shown.marker() + " " + what + ": expected ALLOWED, got " + result.verdict() + " ("
-                + result.detail() + ")\n  reproduce: " + result.reproduce()
-                + (result.output().isBlank() ? "" : "\n  output: " + result.output().strip()), pods);
+        String seen = what + ": expected ALLOWED, got " + result.verdict() + " (" + result.detail() + ")";
+        if (result.verdict() == Verdict.ERROR) {
+            throw scenario.broken(BrokenCheck.of(seen).reproduce(result.reproduce()).output(result.output()), pods);
+        }
+        throw scenario.failure(CheckFailure.of(kind, seen).reproduce(result.reproduce()).output(result.output()), pods);
     }
 }

@@ -4,6 +4,8 @@ import io.netconform.exec.ExecResult;
 import io.netconform.junit.Fleet;
 import io.netconform.junit.Scenario;
 import io.netconform.probe.WhoamiProbe;
+import io.netconform.report.BrokenCheck;
+import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 
@@ -30,8 +32,8 @@ final class Affinity {
         ExecResult r = scenario.run().executor().exec(client.ref(), command,
                 probe.budget().multipliedBy(n).plus(Duration.ofSeconds(10)));
         if (!r.completed()) {
-            throw scenario.broken(n + " requests from " + client + ": " + r
-                    + "\n  reproduce: " + reproduce, List.of(client.ref()));
+            throw scenario.broken(BrokenCheck.of(n + " requests from " + client + ": " + r).reproduce(reproduce),
+                    List.of(client.ref()));
         }
         List<Optional<WhoamiProbe.Answer>> answers = r.stdout().lines().filter(l -> !l.isBlank())
                 .map(WhoamiProbe::answer).toList();
@@ -39,14 +41,13 @@ final class Affinity {
                 .collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
         long answered = answers.stream().filter(Optional::isPresent).count();
         if (answered < n) {
-            throw scenario.failure(FailureKind.UNEXPECTED_DROP.marker() + " " + (n - answered) + " of " + n
-                    + " requests from " + client + " were not answered: " + byPod + "\n  output: " + r.output().strip()
-                    + "\n  reproduce: " + reproduce, List.of(client.ref()));
+            throw scenario.failure(CheckFailure.of(FailureKind.UNEXPECTED_DROP, (n - answered) + " of " + n
+                    + " requests from " + client + " were not answered: " + byPod).reproduce(reproduce).output(r.output()),
+                    List.of(client.ref()));
         }
         if (byPod.size() != 1) {
-            throw scenario.failure(FailureKind.SERVICE.marker() + " sessionAffinity ClientIP: " + n + " requests from "
-                    + client + " should all reach one backend, got " + byPod + "\n  reproduce: " + reproduce,
-                    List.of(client.ref()));
+            throw scenario.failure(CheckFailure.of(FailureKind.SERVICE, "sessionAffinity ClientIP: " + n + " requests from "
+                    + client + " should all reach one backend, got " + byPod).reproduce(reproduce), List.of(client.ref()));
         }
     }
 }

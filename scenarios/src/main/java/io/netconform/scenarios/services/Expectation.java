@@ -7,6 +7,7 @@ import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
 import io.netconform.probe.WhoamiProbe;
+import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 import org.junit.jupiter.api.DynamicTest;
@@ -82,8 +83,8 @@ record Expectation(ProbeRequest request, boolean answered, Predicate<WhoamiProbe
                 scenario.expect(result, Verdict.TIMEOUT, request.key(), FailureKind.INFRA);
             }
             if (result.verdict().allowed()) {
-                throw scenario.failure(FailureKind.UNEXPECTED_ALLOW.marker() + " " + request.key()
-                        + ": expected no answer, got " + result.detail() + "\n  reproduce: " + result.reproduce(),
+                throw scenario.failure(CheckFailure.of(FailureKind.UNEXPECTED_ALLOW, request.key()
+                        + ": expected no answer, got " + result.detail()).reproduce(result.reproduce()),
                         List.of(request.source()));
             }
             return;
@@ -91,8 +92,8 @@ record Expectation(ProbeRequest request, boolean answered, Predicate<WhoamiProbe
         scenario.expect(result, Verdict.ALLOWED, request.key(), FailureKind.UNEXPECTED_DROP);
         WhoamiProbe.Answer answer = WhoamiProbe.answer(result.output()).orElseThrow();
         if (!right.test(answer)) {
-            throw scenario.failure(FailureKind.SERVICE.marker() + " " + request.key() + ": expected " + rightWhat
-                    + ", got " + result.detail() + "\n  reproduce: " + result.reproduce(), List.of(request.source()));
+            throw scenario.failure(CheckFailure.of(FailureKind.SERVICE, request.key() + ": expected " + rightWhat
+                    + ", got " + result.detail()).reproduce(result.reproduce()), List.of(request.source()));
         }
     }
 }

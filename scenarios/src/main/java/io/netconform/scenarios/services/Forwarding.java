@@ -4,6 +4,7 @@ import io.netconform.exec.PodRef;
 import io.netconform.junit.Fleet;
 import io.netconform.junit.Scenario;
 import io.netconform.probe.WhoamiProbe;
+import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 import io.netconform.report.Summary;
@@ -71,28 +72,25 @@ final class Forwarding {
     static Map<Fleet.Member, Duration> untilAnsweredBy(Scenario scenario, Seen seen, String pod, String what,
                                                         Duration bound) {
         Map<Fleet.Member, Duration> latency = new LinkedHashMap<>();
-        StringBuilder missing = new StringBuilder();
+        CheckFailure missing = CheckFailure.of(FailureKind.UNEXPECTED_DROP, what + ":");
         seen.timelines().forEach((client, t) -> t.first(seen.zero(), a -> a.answeredBy(pod)).ifPresentOrElse(
                 a -> latency.put(client, Duration.between(seen.zero(), a.at())),
-                () -> missing.append("\n  ").append(client).append(": never answered by ").append(pod).append(" in ")
-                        .append(t.count(seen.zero())).append(" attempts; last: ")
-                        .append(t.attempts().isEmpty() ? "none" : t.attempts().get(t.attempts().size() - 1).output())
-                        .append("\n    reproduce: ").append(t.reproduce())));
+                () -> missing.item(client + ": never answered by " + pod + " in " + t.count(seen.zero())
+                        + " attempts; last: " + (t.attempts().isEmpty() ? "none"
+                        : t.attempts().get(t.attempts().size() - 1).output()), t.reproduce())));
         latency.forEach((client, d) -> {
             scenario.run().summary().latency(new Summary.Latency(what + " on " + client.node(), "latency",
                     d.toMillis(), "ms"));
             Report.parameter(what + " on " + client.node(), d.toMillis() + " ms");
         });
-        if (missing.length() > 0) {
-            throw scenario.failure(FailureKind.UNEXPECTED_DROP.marker() + " " + what + ": " + missing,
-                    seen.timelines().keySet().stream().map(Fleet.Member::ref).toList());
+        if (!missing.text().items().isEmpty()) {
+            throw scenario.failure(missing, seen.timelines().keySet().stream().map(Fleet.Member::ref).toList());
         }
         List<String> slow = latency.entrySet().stream().filter(e -> e.getValue().compareTo(bound) > 0)
                 .map(e -> e.getKey() + " after " + e.getValue().toMillis() + " ms").toList();
         if (!slow.isEmpty()) {
-            throw scenario.failure(FailureKind.SERVICE.marker() + " " + what + ": expected within " + bound.toMillis()
-                    + " ms, took " + String.join(", ", slow) + "\n  reproduce: "
-                    + seen.timelines().values().iterator().next().reproduce(),
+            throw scenario.failure(CheckFailure.of(FailureKind.SERVICE, what + ": expected within " + bound.toMillis()
+                    + " ms, took " + String.join(", ", slow)).reproduce(seen.timelines().values().iterator().next().reproduce()),
                     seen.timelines().keySet().stream().map(Fleet.Member::ref).toList());
         }
         return latency;

@@ -2,6 +2,7 @@ package io.netconform.scenarios.services;
 
 import io.netconform.junit.Fleet;
 import io.netconform.junit.Scenario;
+import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Summary;
 import io.netconform.service.Timeline;
@@ -17,7 +18,9 @@ final class Rollout {
     }
 
     static void check(Scenario scenario, Forwarding.Seen seen) {
-        StringBuilder failed = new StringBuilder();
+        CheckFailure failed = CheckFailure.of(FailureKind.UNEXPECTED_DROP, "rolling restart of a Deployment whose pods "
+                + "drain for 2 s: expected no failed request, the dataplane kept sending to a removed endpoint or "
+                + "missed the new one:");
         seen.timelines().forEach((client, t) -> {
             // connected but no whoami line within the attempt's second: a slow server (a loaded node), not a
             // dataplane error; counted apart so a busy cluster does not read as a broken endpoint removal
@@ -32,22 +35,17 @@ final class Rollout {
             scenario.run().summary().latency(new Summary.Latency("rolling restart: longest outage from "
                     + client.node(), "outage", outage.toMillis(), "ms"));
             if (t.count(seen.zero()) == 0) {
-                failed.append("\n  ").append(client).append(": sent nothing after the restart began (")
-                        .append(t.reproduce()).append(")");
+                failed.item(client + ": sent nothing after the restart began", t.reproduce());
             } else if (!failures.isEmpty()) {
-                failed.append("\n  ").append(client).append(": ").append(failures.size()).append(" of ")
-                        .append(t.count(seen.zero())).append(" requests failed, longest outage ")
-                        .append(outage.toMillis()).append(" ms; first: ")
-                        .append(failures.stream().limit(3).map(a -> String.format("%+.1f s %s",
+                failed.item(client + ": " + failures.size() + " of " + t.count(seen.zero())
+                        + " requests failed, longest outage " + outage.toMillis() + " ms; first: "
+                        + failures.stream().limit(3).map(a -> String.format("%+.1f s %s",
                                 Duration.between(seen.zero(), a.at()).toMillis() / 1000.0, a.output()))
-                                .collect(Collectors.joining("; ")))
-                        .append("\n    reproduce: ").append(t.reproduce());
+                                .collect(Collectors.joining("; ")), t.reproduce());
             }
         });
-        if (failed.length() > 0) {
-            throw scenario.failure(FailureKind.UNEXPECTED_DROP.marker() + " rolling restart of a Deployment whose pods "
-                    + "drain for 2 s: expected no failed request, the dataplane kept sending to a removed endpoint or "
-                    + "missed the new one:" + failed, seen.timelines().keySet().stream().map(Fleet.Member::ref).toList());
+        if (!failed.text().items().isEmpty()) {
+            throw scenario.failure(failed, seen.timelines().keySet().stream().map(Fleet.Member::ref).toList());
         }
     }
 }

@@ -8,10 +8,11 @@ import io.netconform.probe.Probe;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.WhoamiProbe;
+import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
-import io.netconform.service.Requires;
 import io.netconform.service.OncePerSuite;
+import io.netconform.service.Requires;
 import io.netconform.service.ServiceBed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
@@ -128,8 +129,10 @@ class ServicesTest {
             String what = "healthCheckNodePort " + node + ":" + port + " answers " + want;
             checks.add(dynamicTest(what, () -> {
                 if (port == null || port == 0) {
-                    throw new AssertionError(FailureKind.SERVICE.marker() + " the API server gave Service "
-                            + bed.namespace() + "/local no healthCheckNodePort");
+                    // nothing was probed: the Service object is the evidence
+                    throw CheckFailure.of(FailureKind.SERVICE, "the API server gave Service " + bed.namespace()
+                            + "/local no healthCheckNodePort").reproduce("kubectl get service -n " + bed.namespace()
+                            + " local -o yaml");
                 }
                 Probe http = Probe.http(bed.nodeIp(node), port, scenario.probeTimeout());
                 ProbeResult r = scenario.probeUntil(client.ref(), http,
@@ -137,8 +140,8 @@ class ServicesTest {
                 scenario.expect(r, Verdict.ALLOWED, what, FailureKind.UNEXPECTED_DROP);
                 double got = r.metrics().getOrDefault("http_code", 0.0);
                 if (got != want) {
-                    throw scenario.failure(FailureKind.SERVICE.marker() + " " + what + ": got HTTP " + (int) got
-                            + "\n  reproduce: " + r.reproduce(), List.of(client.ref()));
+                    throw scenario.failure(CheckFailure.of(FailureKind.SERVICE, what + ": got HTTP " + (int) got)
+                            .reproduce(r.reproduce()), List.of(client.ref()));
                 }
             }));
         }
