@@ -8,6 +8,7 @@ import io.netconform.policy.ClusterPolicy;
 import io.netconform.policy.PodId;
 import io.netconform.policy.Policies;
 import io.netconform.policy.PolicyFiles;
+import io.netconform.policy.PolicyFixtures;
 import io.netconform.policy.PolicyOracle;
 import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
@@ -21,14 +22,6 @@ import io.netconform.report.BrokenCheck;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.FileSystemNotFoundException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -154,7 +147,7 @@ public final class Scenario implements AutoCloseable {
      * selectors, so the same file serves the oracle and the cluster.
      */
     public Scenario apply(String fixture) {
-        Policies policies = PolicyFiles.loadAll(fixture(fixture));
+        Policies policies = PolicyFiles.loadAll(PolicyFixtures.ofRun().find(fixture));
         // before anything is created: a cluster that cannot take the fixture skips the case with the reason
         policies.clusterPolicies().forEach(backend::requireClusterPolicyApi);
         Report.step("apply " + fixture, () -> {
@@ -221,33 +214,6 @@ public final class Scenario implements AutoCloseable {
 
     public List<NetworkPolicy> appliedPolicies() {
         return List.copyOf(applied.values());
-    }
-
-    /** Finds a fixture: the policies/ directory next to the working directory, else the copy inside the jar. */
-    static Path fixture(String name) {
-        String dir = System.getProperty("netconform.policies");
-        Path onDisk = Path.of(dir == null ? "policies" : dir).resolve(name);
-        if (Files.exists(onDisk)) {
-            return onDisk;
-        }
-        URL url = Scenario.class.getResource("/policies/" + name);
-        if (url == null) {
-            throw new IllegalArgumentException("no policy fixture '" + name + "' in " + onDisk.toAbsolutePath().getParent()
-                    + " or in the jar's policies/");
-        }
-        try {
-            URI uri = url.toURI();
-            if ("jar".equals(uri.getScheme())) {
-                try {
-                    FileSystems.getFileSystem(uri);
-                } catch (FileSystemNotFoundException e) {
-                    FileSystems.newFileSystem(uri, Map.of());
-                }
-            }
-            return Path.of(uri);
-        } catch (URISyntaxException | IOException e) {
-            throw new IllegalStateException("cannot read policy fixture " + url + ": " + e.getMessage(), e);
-        }
     }
 
     // ---- probing and verification ----
