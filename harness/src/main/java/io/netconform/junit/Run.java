@@ -15,6 +15,7 @@ import io.netconform.cni.CniDetector;
 import io.netconform.cni.CniProfile;
 import io.netconform.exec.Executor;
 import io.netconform.exec.KubernetesExecutor;
+import io.netconform.policy.IpFamily;
 import io.netconform.report.Summary;
 import io.netconform.report.SummaryRecorder;
 

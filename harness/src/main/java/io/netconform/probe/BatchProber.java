@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -83,7 +84,7 @@ public final class BatchProber {
     }
 
     /** Runs every request once: one exec per source pod, pods in parallel. Results by request key. */
-    public Map<String, ProbeResult> run(List<ProbeRequest> requests) {
+    public Map<ProbeKey, ProbeResult> run(List<ProbeRequest> requests) {
         checkUniqueKeys(requests);
         Map<PodRef, List<ProbeRequest>> bySource = requests.stream()
                 .collect(Collectors.groupingBy(ProbeRequest::source, LinkedHashMap::new, Collectors.toList()));
@@ -93,10 +94,10 @@ public final class BatchProber {
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, bySource.size()));
         try {
-            List<Future<Map<String, ProbeResult>>> futures = new ArrayList<>();
+            List<Future<Map<ProbeKey, ProbeResult>>> futures = new ArrayList<>();
             bySource.forEach((source, batch) -> futures.add(pool.submit(() -> runBatch(source, batch))));
-            Map<String, ProbeResult> results = new HashMap<>();
-            for (Future<Map<String, ProbeResult>> f : futures) {
+            Map<ProbeKey, ProbeResult> results = new HashMap<>();
+            for (Future<Map<ProbeKey, ProbeResult>> f : futures) {
                 results.putAll(f.get());
             }
             return results;
@@ -116,21 +117,19 @@ public final class BatchProber {
      * source pod per round. The loop is bounded by the deadline: each round starts at least one interval
      * after the previous one, and no round starts after the deadline.
      */
-    public Verification verify(List<ProbeRequest> requests, Map<String, Boolean> expectAllowed, Duration deadline) {
-        Map<String, ProbeRequest> byKey = new LinkedHashMap<>();
-        requests.forEach(r -> byKey.put(r.key(), r));
+    public Verification verify(List<ProbeRequest> requests, Map<ProbeKey, Boolean> expectAllowed, Duration deadline) {
         checkUniqueKeys(requests);
-        Set<String> unexpected = new HashSet<>(byKey.keySet());
-        unexpected.removeAll(expectAllowed.keySet());
+        List<String> unexpected = requests.stream().filter(r -> !expectAllowed.containsKey(r.key()))
+                .map(ProbeRequest::name).sorted().toList();
         if (!unexpected.isEmpty()) {
-            throw new IllegalArgumentException("no expectation for " + unexpected.stream().sorted().toList());
+            throw new IllegalArgumentException("no expectation for " + unexpected);
         }
         int execsBefore = execs.get();
         long start = System.nanoTime();
         long deadlineAt = start + deadline.toNanos();
         long roundStart = start;
-        Map<String, ProbeResult> observed = new HashMap<>(run(requests));
-        Map<String, Duration> matchedAt = new HashMap<>();
+        Map<ProbeKey, ProbeResult> observed = new HashMap<>(run(requests));
+        Map<ProbeKey, Duration> matchedAt = new HashMap<>();
         Duration convergedAfter = null;
         int rounds = 1;
         boolean lateRetryDone = false;
@@ -138,7 +137,7 @@ public final class BatchProber {
             Duration sinceStart = Duration.ofNanos(roundStart - start);
             List<ProbeRequest> pending = new ArrayList<>();
             for (ProbeRequest r : requests) {
-                if (Verification.matches(observed.get(r.key()), expectAllowed.get(r.key()))) {
+                if (ProbedPair.matches(observed.get(r.key()), expectAllowed.get(r.key()))) {
                     matchedAt.putIfAbsent(r.key(), sinceStart);
                 } else {
                     matchedAt.remove(r.key());
@@ -166,12 +165,13 @@ public final class BatchProber {
             observed.putAll(run(pending));
             rounds++;
         }
-        return new Verification(byKey, expectAllowed, observed, matchedAt,
-                java.util.Optional.ofNullable(convergedAfter), rounds, execs.get() - execsBefore,
+        List<ProbedPair> pairs = requests.stream().map(r -> new ProbedPair(r, expectAllowed.get(r.key()),
+                observed.get(r.key()), Optional.ofNullable(matchedAt.get(r.key())))).toList();
+        return new Verification(pairs, Optional.ofNullable(convergedAfter), rounds, execs.get() - execsBefore,
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
-    private Map<String, ProbeResult> runBatch(PodRef source, List<ProbeRequest> batch) {
+    private Map<ProbeKey, ProbeResult> runBatch(PodRef source, List<ProbeRequest> batch) {
         List<List<String>> commands = batch.stream().map(r -> r.probe().command()).toList();
         Duration budget = batch.stream().map(r -> r.probe().budget()).reduce(probeTimeout,
                 (a, b) -> a.compareTo(b) >= 0 ? a : b);
@@ -188,7 +188,7 @@ public final class BatchProber {
             attempts++;
         } while (exec.status() == ExecResult.Status.TRANSPORT_ERROR && attempts <= execRetries);
 
-        Map<String, ProbeResult> results = new LinkedHashMap<>();
+        Map<ProbeKey, ProbeResult> results = new LinkedHashMap<>();
         if (!exec.completed()) {
             for (ProbeRequest r : batch) {
                 results.put(r.key(), new ProbeResult(Verdict.ERROR,
@@ -212,10 +212,10 @@ public final class BatchProber {
     }
 
     private static void checkUniqueKeys(List<ProbeRequest> requests) {
-        Set<String> seen = new HashSet<>();
+        Set<ProbeKey> seen = new HashSet<>();
         for (ProbeRequest r : requests) {
             if (!seen.add(r.key())) {
-                throw new IllegalArgumentException("probe key '" + r.key() + "' is used twice; keys must be unique");
+                throw new IllegalArgumentException("probe '" + r.name() + "' (" + r.key() + ") is requested twice; keys must be unique");
             }
         }
     }

@@ -1,9 +1,12 @@
 package io.netconform.sweep;
 
+import io.netconform.policy.IpFamily;
 import io.netconform.policy.Port;
 import io.netconform.policy.PolicyOracle;
 import io.netconform.policy.Reachability;
+import io.netconform.probe.ProbeKey;
 import io.netconform.probe.ProbeResult;
+import io.netconform.probe.ProbedPair;
 import io.netconform.probe.Verification;
 
 import java.time.Duration;
@@ -27,20 +30,17 @@ public record CaseResult(SweepCase sweepCase, List<Step> steps, Duration took, i
      *
      * @param name     "baseline", "policies" or the action ("after relabel pod x/a {tier=db}")
      * @param expected per port, from the oracle
-     * @param observed per port; UNKNOWN where the probe could not observe
+     * @param observed per port; ERROR where the probe could not observe
+     * @param family   the IP family probed (the pods' first address)
      */
     public record Step(String name, Map<Port, Reachability> expected, Map<Port, Reachability> observed,
-                       PolicyOracle oracle, Verification verification, Map<String, Pair> keys) {
+                       PolicyOracle oracle, Verification verification, IpFamily family) {
 
-        /** A probe key's pair and port. */
-        public record Pair(Reachability.Pair pair, Port port) {
-        }
-
-        public List<String> mismatches() {
+        public List<ProbedPair> mismatches() {
             return verification.mismatches();
         }
 
-        public List<String> errors() {
+        public List<ProbedPair> errors() {
             return verification.errors();
         }
 
@@ -69,7 +69,8 @@ public record CaseResult(SweepCase sweepCase, List<Step> steps, Duration took, i
         }
 
         private Optional<ProbeResult> result(Reachability.Pair pair, Port port) {
-            return Optional.ofNullable(verification.observed().get(SweepRunner.key(pair, port)));
+            ProbeKey key = new ProbeKey.Pair(pair.from(), pair.to(), port, family);
+            return verification.pairs().stream().filter(p -> p.key().equals(key)).map(ProbedPair::result).findFirst();
         }
     }
 

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.netconform.junit.Deployment;
 import io.netconform.junit.Run;
 import io.netconform.policy.ClusterPolicy;
+import io.netconform.policy.IpFamily;
 import io.netconform.policy.PodId;
 import io.netconform.policy.PolicyOracle;
 import io.netconform.policy.Port;
@@ -13,7 +14,9 @@ import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import io.netconform.probe.BatchProber;
 import io.netconform.probe.Probe;
+import io.netconform.probe.ProbeKey;
 import io.netconform.probe.ProbeRequest;
+import io.netconform.probe.ProbedPair;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
@@ -91,10 +94,6 @@ public final class SweepRunner {
         return prober.execCount();
     }
 
-    static String key(Reachability.Pair pair, Port port) {
-        return pair + " " + port;
-    }
-
     public CaseResult run(SweepCase c) {
         long t0 = System.nanoTime();
         int execs0 = prober.execCount();
@@ -128,31 +127,29 @@ public final class SweepRunner {
         PolicyOracle oracle = new PolicyOracle(topology, policies, clusterPolicies);
         Map<Port, Reachability> expected = new LinkedHashMap<>();
         List<ProbeRequest> requests = new ArrayList<>();
-        Map<String, Boolean> expectAllowed = new LinkedHashMap<>();
-        Map<String, CaseResult.Step.Pair> keys = new LinkedHashMap<>();
+        Map<ProbeKey, Boolean> expectAllowed = new LinkedHashMap<>();
+        // the model's first family only: its ipBlock cases are generated from those addresses (a second family would
+        // need its own oracle, as Scenario.verify has)
+        IpFamily family = topology.families().get(0);
         for (Port port : ports) {
             Reachability e = oracle.reachability(port);
             expected.put(port, e);
             for (Reachability.Pair pair : e.pairs()) {
-                String key = key(pair, port);
-                String ip = topology.pod(pair.to()).ips().get(0);
-                requests.add(new ProbeRequest(key, deployment.pod(pair.from()), Probe.port(ip, port, prober.probeTimeout()),
-                        pair.to() + " " + ip));
+                ProbeKey key = new ProbeKey.Pair(pair.from(), pair.to(), port, family);
+                String ip = topology.ip(pair.to(), family);
+                requests.add(new ProbeRequest(key, pair + " " + port, deployment.pod(pair.from()),
+                        Probe.port(ip, port, prober.probeTimeout()), pair.to() + " " + ip));
                 expectAllowed.put(key, e.get(pair.from(), pair.to()) == Reachability.State.ALLOWED);
-                keys.put(key, new CaseResult.Step.Pair(pair, port));
             }
         }
         Verification v = prober.verify(requests, expectAllowed, converge);
         Map<Port, Reachability> observed = new LinkedHashMap<>();
         ports.forEach(p -> observed.put(p, Reachability.unknown(topology, p)));
-        v.observed().forEach((key, result) -> {
-            CaseResult.Step.Pair at = keys.get(key);
-            if (result.verdict() != Verdict.ERROR) {
-                observed.get(at.port()).set(at.pair().from(), at.pair().to(),
-                        result.verdict().allowed() ? Reachability.State.ALLOWED : Reachability.State.BLOCKED);
-            }
-        });
-        return new CaseResult.Step(name, expected, observed, oracle, v, keys);
+        for (ProbedPair p : v.pairs()) {
+            ProbeKey.Pair at = p.pair().orElseThrow();
+            observed.get(at.port()).set(at.from(), at.to(), p.observed());
+        }
+        return new CaseResult.Step(name, expected, observed, oracle, v, family);
     }
 
     /**

@@ -1,6 +1,14 @@
 package io.netconform.sweep;
 
+import io.netconform.exec.PodRef;
+import io.netconform.policy.IpFamily;
+import io.netconform.policy.PodId;
+import io.netconform.policy.Port;
+import io.netconform.probe.Probe;
+import io.netconform.probe.ProbeKey;
+import io.netconform.probe.ProbeRequest;
 import io.netconform.probe.ProbeResult;
+import io.netconform.probe.ProbedPair;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
 import org.junit.jupiter.api.Test;
@@ -21,13 +29,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SweepTest {
 
     static CaseResult result(int number, boolean wrong, String... tags) {
-        String key = "x/a -> y/b TCP/80";
-        Verification v = new Verification(Map.of(), Map.of(key, false),
-                Map.of(key, new ProbeResult(wrong ? Verdict.ALLOWED : Verdict.TIMEOUT, "", "", 0, Duration.ZERO, "", Map.of())),
-                wrong ? Map.of() : Map.of(key, Duration.ofMillis(400)),
+        ProbeRequest request = new ProbeRequest(new ProbeKey.Pair(PodId.of("x/a"), PodId.of("y/b"), Port.tcp(80), IpFamily.IPV4),
+                "x/a -> y/b TCP/80", new PodRef("x", "a", "main"), Probe.tcpConnect("10.0.0.2", 80, Duration.ofSeconds(1)), "y/b");
+        ProbeResult result = new ProbeResult(wrong ? Verdict.ALLOWED : Verdict.TIMEOUT, "", "", 0, Duration.ZERO, "", Map.of());
+        Verification v = new Verification(List.of(new ProbedPair(request, false, result,
+                wrong ? Optional.empty() : Optional.of(Duration.ofMillis(400)))),
                 wrong ? Optional.empty() : Optional.of(Duration.ofMillis(400)), 2, 9, Duration.ofSeconds(1));
         SweepCase c = new SweepCase(number, 5, new TreeSet<>(List.of(tags)), List.of(), null);
-        return new CaseResult(c, List.of(new CaseResult.Step("policies", Map.of(), Map.of(), null, v, Map.of())),
+        return new CaseResult(c, List.of(new CaseResult.Step("policies", Map.of(), Map.of(), null, v, IpFamily.IPV4)),
                 Duration.ofSeconds(3), 18);
     }
 

@@ -4,6 +4,7 @@ import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.Capability;
 import io.netconform.junit.Requires;
 import io.netconform.junit.Run;
+import io.netconform.policy.Reachability;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 import io.netconform.sweep.CaseResult;
@@ -51,7 +52,8 @@ class PolicySweep {
         sweep.record(result);
         for (CaseResult.Step step : result.steps()) {
             step.expected().forEach((port, expected) -> Report.attachText(step.name() + " " + port,
-                    "expected:\n" + expected.render() + "\nobserved:\n" + step.observed().get(port).render()));
+                    "expected:\n" + expected.render() + "\nobserved (" + Reachability.State.LEGEND + "):\n"
+                            + step.observed().get(port).render()));
         }
         if (result.mismatched() || result.broken()) {
             // in full as it happens: the policies, the grids, why each wrong pair was expected, how to repeat it
@@ -62,8 +64,7 @@ class PolicySweep {
         }
         if (result.mismatched()) {
             boolean unexpectedAllow = result.steps().stream().flatMap(s -> s.mismatches().stream())
-                    .anyMatch(key -> result.steps().stream().anyMatch(s -> s.verification().expectAllowed().get(key) == Boolean.FALSE
-                            && s.mismatches().contains(key)));
+                    .anyMatch(p -> !p.expectAllowed());
             throw new AssertionError((unexpectedAllow ? FailureKind.UNEXPECTED_ALLOW : FailureKind.UNEXPECTED_DROP).marker()
                     + " " + result.report());
         }
