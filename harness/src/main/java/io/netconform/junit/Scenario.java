@@ -234,8 +234,9 @@ public final class Scenario implements AutoCloseable {
 
     /**
      * Checks the cluster against an expectation for one port: first that the oracle predicts the same (otherwise the
-     * case or the oracle is wrong — a harness bug), then probes every pair in one exec per source pod, re-probing
-     * pairs that differ until the converge timeout, and fails with grids, reasons and reproduce lines.
+     * case or the oracle is wrong — a harness bug), then probes every pair over every IP family the pods have (one
+     * exec per source pod), re-probing pairs that differ until the converge timeout, and fails with grids, reasons
+     * and reproduce lines.
      */
     public Verification verify(Port port, Reachability expected) {
         Topology t = topology();

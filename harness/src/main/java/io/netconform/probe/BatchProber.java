@@ -215,7 +215,8 @@ public final class BatchProber {
         Set<ProbeKey> seen = new HashSet<>();
         for (ProbeRequest r : requests) {
             if (!seen.add(r.key())) {
-                throw new IllegalArgumentException("probe '" + r.name() + "' (" + r.key() + ") is requested twice; keys must be unique");
+                throw new IllegalArgumentException("probe '" + r.name() + "' (" + r.key()
+                        + ") is requested twice; keys must be unique");
             }
         }
     }

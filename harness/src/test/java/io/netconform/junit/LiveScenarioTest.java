@@ -80,7 +80,8 @@ class LiveScenarioTest {
                 }
                 int n = podsStarted.incrementAndGet();
                 String ip = "10.42.0." + n;
-                PodStatusBuilder status = new PodStatusBuilder().withPhase("Running").withPodIP(ip).addNewPodIP().withIp(ip).endPodIP();
+                PodStatusBuilder status = new PodStatusBuilder().withPhase("Running").withPodIP(ip)
+                        .addNewPodIP().withIp(ip).endPodIP();
                 if (dualStack) {
                     status.addNewPodIP().withIp("fd00:42::" + n).endPodIP();
                 }
@@ -308,7 +309,8 @@ class LiveScenarioTest {
 
             assertThat(v.converged()).as(v.describeFailures()).isTrue();
             assertThat(v.pairs()).hasSize(12);
-            assertThat(v.pairs().stream().map(p -> p.pair().orElseThrow().family()).distinct()).containsExactly(IpFamily.IPV4, IpFamily.IPV6);
+            assertThat(v.pairs().stream().map(p -> p.pair().orElseThrow().family()).distinct())
+                    .containsExactly(IpFamily.IPV4, IpFamily.IPV6);
             assertThat(enforcing.calls()).flatExtracting(ScriptedExecutor.Call::probes)
                     .anySatisfy(argv -> assertThat(argv).contains(ipv6(scenario, "backend/db")))
                     .anySatisfy(argv -> assertThat(argv).contains(ip(scenario, "backend/db")));

@@ -99,7 +99,8 @@ class ConvergenceTest {
                 .when(from("x/a").to("10.0.0.3", Port.tcp(80))).errors()
                 .when(from("x/a").to("10.0.0.3", Port.tcp(80))).afterExecs(2).refuses();
         List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.tcp(80)), req(XA, "10.0.0.3", Port.tcp(80)));
-        Map<ProbeKey, Boolean> expectBlocked = Map.of(named("x/a -> 10.0.0.2 TCP/80"), false, named("x/a -> 10.0.0.3 TCP/80"), false);
+        Map<ProbeKey, Boolean> expectBlocked = Map.of(named("x/a -> 10.0.0.2 TCP/80"), false,
+                named("x/a -> 10.0.0.3 TCP/80"), false);
 
         Verification v = new BatchProber(net, T).withPollInterval(Duration.ofMillis(200))
                 .verify(requests, expectBlocked, Duration.ofSeconds(2));

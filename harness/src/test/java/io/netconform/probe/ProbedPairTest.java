@@ -28,7 +28,8 @@ class ProbedPairTest {
     }
 
     static ProbedPair probed(ProbeKey key, String name, boolean expectAllowed, Verdict verdict, Duration matchedAt) {
-        ProbeRequest request = new ProbeRequest(key, name, XA_POD, Probe.tcpConnect("10.0.0.2", 80, Duration.ofSeconds(1)), "y/b");
+        ProbeRequest request = new ProbeRequest(key, name, XA_POD, Probe.tcpConnect("10.0.0.2", 80, Duration.ofSeconds(1)),
+                "y/b");
         ProbeResult result = new ProbeResult(verdict, verdict + " detail", "", 1, Duration.ZERO, request.reproduce(), Map.of());
         return new ProbedPair(request, expectAllowed, result, Optional.ofNullable(matchedAt));
     }
@@ -50,7 +51,8 @@ class ProbedPairTest {
     void aRequestWithoutANameIsNamedByItsKeyAndANamedCheckByItsName() {
         ProbeRequest unnamed = new ProbeRequest(key(YB, Port.tcp(80), IpFamily.IPV6), null, XA_POD,
                 Probe.tcpConnect("fd00::2", 80, Duration.ofSeconds(1)), "y/b");
-        ProbeRequest check = new ProbeRequest("ICMP node n1 -> pod on n2", XA_POD, Probe.ping("10.0.0.2", 1, Duration.ofSeconds(1)), null);
+        ProbeRequest check = new ProbeRequest("ICMP node n1 -> pod on n2", XA_POD,
+                Probe.ping("10.0.0.2", 1, Duration.ofSeconds(1)), null);
 
         assertThat(unnamed.name()).isEqualTo("x/a -> y/b TCP/80 IPv6");
         assertThat(check.key()).isEqualTo(new ProbeKey.Named("ICMP node n1 -> pod on n2"));
@@ -114,6 +116,7 @@ class ProbedPairTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x/a -> y/b TCP/80 IPv4 appears twice");
         Verification v = new Verification(List.of(once), Optional.of(Duration.ZERO), 1, 1, Duration.ZERO);
         assertThatThrownBy(() -> v.pair(key(YB, Port.tcp(80), IpFamily.IPV6)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nothing was probed under x/a -> y/b TCP/80 IPv6");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nothing was probed under x/a -> y/b TCP/80 IPv6");
     }
 }

@@ -30,7 +30,8 @@ class SweepTest {
 
     static CaseResult result(int number, boolean wrong, String... tags) {
         ProbeRequest request = new ProbeRequest(new ProbeKey.Pair(PodId.of("x/a"), PodId.of("y/b"), Port.tcp(80), IpFamily.IPV4),
-                "x/a -> y/b TCP/80", new PodRef("x", "a", "main"), Probe.tcpConnect("10.0.0.2", 80, Duration.ofSeconds(1)), "y/b");
+                "x/a -> y/b TCP/80", new PodRef("x", "a", "main"), Probe.tcpConnect("10.0.0.2", 80, Duration.ofSeconds(1)),
+                "y/b");
         ProbeResult result = new ProbeResult(wrong ? Verdict.ALLOWED : Verdict.TIMEOUT, "", "", 0, Duration.ZERO, "", Map.of());
         Verification v = new Verification(List.of(new ProbedPair(request, false, result,
                 wrong ? Optional.empty() : Optional.of(Duration.ofMillis(400)))),
