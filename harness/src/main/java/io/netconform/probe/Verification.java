@@ -32,10 +32,14 @@ public record Verification(List<ProbedPair> pairs, Optional<Duration> convergedA
         }
     }
 
-    /** The pair probed under this key. */
+    /** The pair probed under this key, if one was. */
+    public Optional<ProbedPair> find(ProbeKey key) {
+        return pairs.stream().filter(p -> p.key().equals(key)).findFirst();
+    }
+
+    /** The pair probed under this key; asking for one never probed is a caller's bug. */
     public ProbedPair pair(ProbeKey key) {
-        return pairs.stream().filter(p -> p.key().equals(key)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("nothing was probed under " + key));
+        return find(key).orElseThrow(() -> new IllegalArgumentException("nothing was probed under " + key));
     }
 
     /** The last observation of the probe under this key. */

@@ -69,8 +69,7 @@ public record CaseResult(SweepCase sweepCase, List<Step> steps, Duration took, i
         }
 
         private Optional<ProbeResult> result(Reachability.Pair pair, Port port) {
-            ProbeKey key = new ProbeKey.Pair(pair.from(), pair.to(), port, family);
-            return verification.pairs().stream().filter(p -> p.key().equals(key)).map(ProbedPair::result).findFirst();
+            return verification.find(new ProbeKey.Pair(pair.from(), pair.to(), port, family)).map(ProbedPair::result);
         }
     }
 

@@ -123,14 +123,14 @@ public final class SweepRunner {
 
     private CaseResult.Step check(String name, Topology topology, List<NetworkPolicy> policies,
                                   List<ClusterPolicy> clusterPolicies) {
+        // the model's first family only: its ipBlock cases are generated from those addresses (a second family would
+        // need its own oracle and grids, as Scenario.verify has). The oracle sees that family's addresses, as its packets do
+        IpFamily family = topology.families().get(0);
         // probing uses the deployed IPs; the oracle sees the labels of this step
-        PolicyOracle oracle = new PolicyOracle(topology, policies, clusterPolicies);
+        PolicyOracle oracle = new PolicyOracle(topology.only(family), policies, clusterPolicies);
         Map<Port, Reachability> expected = new LinkedHashMap<>();
         List<ProbeRequest> requests = new ArrayList<>();
         Map<ProbeKey, Boolean> expectAllowed = new LinkedHashMap<>();
-        // the model's first family only: its ipBlock cases are generated from those addresses (a second family would
-        // need its own oracle, as Scenario.verify has)
-        IpFamily family = topology.families().get(0);
         for (Port port : ports) {
             Reachability e = oracle.reachability(port);
             expected.put(port, e);
