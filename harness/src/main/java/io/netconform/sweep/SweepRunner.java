@@ -123,33 +123,38 @@ public final class SweepRunner {
 
     private CaseResult.Step check(String name, Topology topology, List<NetworkPolicy> policies,
                                   List<ClusterPolicy> clusterPolicies) {
-        // the model's first family only: its ipBlock cases are generated from those addresses (a second family would
-        // need its own oracle and grids, as Scenario.verify has). The oracle sees that family's addresses, as its packets do
-        IpFamily family = topology.families().get(0);
-        // probing uses the deployed IPs; the oracle sees the labels of this step
-        PolicyOracle oracle = new PolicyOracle(topology.only(family), policies, clusterPolicies);
-        Map<Port, Reachability> expected = new LinkedHashMap<>();
+        // one oracle per IP family the model's pods have: ipBlock peers match by address, and a packet of one family
+        // carries no address of the other (identical to one oracle over all addresses on a single-stack cluster)
+        List<IpFamily> families = topology.families();
+        boolean dualStack = families.size() > 1;
+        Map<IpFamily, PolicyOracle> oracles = new LinkedHashMap<>();
+        Map<CaseResult.Step.Grid, Reachability> expected = new LinkedHashMap<>();
         List<ProbeRequest> requests = new ArrayList<>();
         Map<ProbeKey, Boolean> expectAllowed = new LinkedHashMap<>();
-        for (Port port : ports) {
-            Reachability e = oracle.reachability(port);
-            expected.put(port, e);
-            for (Reachability.Pair pair : e.pairs()) {
-                ProbeKey key = new ProbeKey.Pair(pair.from(), pair.to(), port, family);
-                String ip = topology.ip(pair.to(), family);
-                requests.add(new ProbeRequest(key, pair + " " + port, deployment.pod(pair.from()),
-                        Probe.port(ip, port, prober.probeTimeout()), pair.to() + " " + ip));
-                expectAllowed.put(key, e.get(pair.from(), pair.to()) == Reachability.State.ALLOWED);
+        for (IpFamily family : families) {
+            // probing uses the deployed IPs; the oracle sees the labels of this step
+            PolicyOracle oracle = new PolicyOracle(topology.only(family), policies, clusterPolicies);
+            oracles.put(family, oracle);
+            for (Port port : ports) {
+                Reachability e = oracle.reachability(port);
+                expected.put(new CaseResult.Step.Grid(port, family), e);
+                for (Reachability.Pair pair : e.pairs()) {
+                    ProbeKey key = new ProbeKey.Pair(pair.from(), pair.to(), port, family);
+                    String ip = topology.ip(pair.to(), family);
+                    requests.add(new ProbeRequest(key, pair + " " + port + (dualStack ? " " + family : ""),
+                            deployment.pod(pair.from()), Probe.port(ip, port, prober.probeTimeout()), pair.to() + " " + ip));
+                    expectAllowed.put(key, e.get(pair.from(), pair.to()) == Reachability.State.ALLOWED);
+                }
             }
         }
         Verification v = prober.verify(requests, expectAllowed, converge);
-        Map<Port, Reachability> observed = new LinkedHashMap<>();
-        ports.forEach(p -> observed.put(p, Reachability.unknown(topology, p)));
+        Map<CaseResult.Step.Grid, Reachability> observed = new LinkedHashMap<>();
+        expected.keySet().forEach(g -> observed.put(g, Reachability.unknown(topology, g.port())));
         for (ProbedPair p : v.pairs()) {
             ProbeKey.Pair at = p.pair().orElseThrow();
-            observed.get(at.port()).set(at.from(), at.to(), p.observed());
+            observed.get(new CaseResult.Step.Grid(at.port(), at.family())).set(at.from(), at.to(), p.observed());
         }
-        return new CaseResult.Step(name, expected, observed, oracle, v, family);
+        return new CaseResult.Step(name, expected, observed, oracles, v);
     }
 
     /**

@@ -51,9 +51,9 @@ class PolicySweep {
         CaseResult result = runner.run(c);
         sweep.record(result);
         for (CaseResult.Step step : result.steps()) {
-            step.expected().forEach((port, expected) -> Report.attachText(step.name() + " " + port,
+            step.expected().forEach((grid, expected) -> Report.attachText(step.name() + " " + grid,
                     "expected:\n" + expected.render() + "\nobserved (" + Reachability.State.LEGEND + "):\n"
-                            + step.observed().get(port).render()));
+                            + step.observed().get(grid).render()));
         }
         if (result.mismatched() || result.broken()) {
             // in full as it happens: the policies, the grids, why each wrong pair was expected, how to repeat it
