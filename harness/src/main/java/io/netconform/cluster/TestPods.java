@@ -5,7 +5,10 @@ import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.netconform.exec.PerlScript;
+import io.netconform.exec.PodRef;
 import io.netconform.policy.Port;
+import io.netconform.policy.Protocol;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +48,9 @@ public final class TestPods {
     /** True (exit 0) when the pod has an IPv6 address of global scope; a missing file means no IPv6 at all. */
     static final String HAS_GLOBAL_IPV6 =
             "has_ipv6() { awk '$4 == \"00\" { found = 1 } END { exit !found }' /proc/net/if_inet6 2>/dev/null; }";
+
+    /** The TCP and UDP echo server of netshoot server pods, one process for all ports (resource echo-server.pl). */
+    static final String ECHO_SERVER = PerlScript.load(TestPods.class, "echo-server.pl");
 
     private TestPods() {
     }
@@ -137,9 +143,25 @@ public final class TestPods {
         lines.add(EXIT_ON_TERM);
         lines.add("trap 'echo \"netconform: a listener exited, stopping the pod\" >&2; exit 1' USR1");
         lines.add(HAS_GLOBAL_IPV6);
+        List<Port> streams = ports.stream().filter(p -> p.protocol() != Protocol.SCTP).toList();
+        if (!streams.isEmpty()) {
+            // one perl process serves every TCP and UDP port without a fork per connection; socat where perl is missing
+            lines.add("if command -v perl >/dev/null 2>&1; then");
+            lines.add("(perl -e " + PodRef.shellQuote(ECHO_SERVER) + " " + streams.stream()
+                    .map(p -> p.protocol().name().toLowerCase(Locale.ROOT) + " " + p.number())
+                    .collect(Collectors.joining(" ")) + "; echo \"echo server exited: $?\" >&2; kill -USR1 $$) &");
+            lines.add("else");
+            for (Port port : streams) {
+                lines.add(listener(port));
+                lines.add(ipv6Listener(port));
+            }
+            lines.add("fi");
+        }
         for (Port port : ports) {
-            lines.add(listener(port));
-            lines.add(ipv6Listener(port));
+            if (port.protocol() == Protocol.SCTP) {
+                lines.add(listener(port));
+                lines.add(ipv6Listener(port));
+            }
         }
         lines.add("echo \"netconform: serving " + ports.stream().map(TestPods::label).collect(Collectors.joining(" "))
                 + " on IPv4 and, where the pod has it, IPv6\"");

@@ -37,14 +37,17 @@ public final class BatchProber {
     private final int execRetries;
     private final int parallelism;
     private final Duration pollInterval;
+    private final boolean socketBatch;
     private final AtomicInteger execs = new AtomicInteger();
+    /** Pods found without perl: their connect/echo probes go through the shell batch from then on. */
+    private final Set<PodRef> withoutPerl = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public BatchProber(Executor executor, Duration probeTimeout) {
-        this(executor, probeTimeout, 2, 16, Duration.ofSeconds(1));
+        this(executor, probeTimeout, 2, 16, Duration.ofSeconds(1), true);
     }
 
     private BatchProber(Executor executor, Duration probeTimeout, int execRetries, int parallelism,
-                        Duration pollInterval) {
+                        Duration pollInterval, boolean socketBatch) {
         if (probeTimeout.isNegative() || probeTimeout.isZero()) {
             throw new IllegalArgumentException("probe timeout must be positive, was " + probeTimeout);
         }
@@ -57,21 +60,31 @@ public final class BatchProber {
         this.execRetries = execRetries;
         this.parallelism = parallelism;
         this.pollInterval = pollInterval;
+        this.socketBatch = socketBatch;
     }
 
     /** How many more times an exec that failed in transport is repeated before its probes become ERROR (default 2). */
     public BatchProber withExecRetries(int retries) {
-        return new BatchProber(executor, probeTimeout, retries, parallelism, pollInterval);
+        return new BatchProber(executor, probeTimeout, retries, parallelism, pollInterval, socketBatch);
     }
 
     /** How many source pods are exec'd at the same time (default 16). */
     public BatchProber withParallelism(int pods) {
-        return new BatchProber(executor, probeTimeout, execRetries, pods, pollInterval);
+        return new BatchProber(executor, probeTimeout, execRetries, pods, pollInterval, socketBatch);
     }
 
     /** Time between the starts of two verification rounds (default 1 s, as upstream e2e). */
     public BatchProber withPollInterval(Duration interval) {
-        return new BatchProber(executor, probeTimeout, execRetries, parallelism, interval);
+        return new BatchProber(executor, probeTimeout, execRetries, parallelism, interval, socketBatch);
+    }
+
+    /**
+     * Whether TCP connect and UDP echo probes run in one process per pod ({@link SocketBatch}, default) or as one tool
+     * per probe ({@link BatchScript}); the latter is what a person reproduces by hand, and what the shell does anyway
+     * in pods without perl.
+     */
+    public BatchProber withSocketBatch(boolean enabled) {
+        return new BatchProber(executor, probeTimeout, execRetries, parallelism, pollInterval, enabled);
     }
 
     public Duration probeTimeout() {
@@ -171,15 +184,97 @@ public final class BatchProber {
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
+    /**
+     * One exec for the pod's probes: its TCP connects and UDP echoes in one perl process ({@link SocketBatch}), the
+     * rest (ping, SCTP, DNS, HTTP…) as tools in the shell batch — with the perl process as one more entry of that
+     * batch when there are both. A pod without perl costs one extra exec, once; its probes then all go to the shell.
+     */
     private Map<ProbeKey, ProbeResult> runBatch(PodRef source, List<ProbeRequest> batch) {
-        List<List<String>> commands = batch.stream().map(r -> r.probe().command()).toList();
+        List<ProbeRequest> sockets = socketBatch && !withoutPerl.contains(source)
+                ? batch.stream().filter(r -> r.probe().socketCheck().isPresent()).toList() : List.of();
+        if (sockets.isEmpty()) {
+            return runShell(source, batch, List.of()).results();
+        }
+        List<ProbeRequest> tools = batch.stream().filter(r -> !sockets.contains(r)).toList();
+        List<SocketCheck> checks = sockets.stream().map(r -> r.probe().socketCheck().orElseThrow()).toList();
+        Duration running = checks.stream().map(SocketCheck::timeout).reduce(probeTimeout,
+                (a, b) -> a.compareTo(b) >= 0 ? a : b).plus(SocketBatch.PER_PROBE.multipliedBy(checks.size()));
+        List<String> perl = SocketBatch.command(checks, running.plusSeconds(1));
+        Map<ProbeKey, ProbeResult> results = new LinkedHashMap<>();
+        ExecResult socketOutput;
+        if (tools.isEmpty()) {
+            Attempt attempt = exec(source, perl, running.plus(Probe.EXEC_MARGIN));
+            if (!attempt.exec().completed()) {
+                sockets.forEach(r -> results.put(r.key(), execFailed(source, batch.size(), attempt, r)));
+                return results;
+            }
+            socketOutput = attempt.exec();
+        } else {
+            Shell shell = runShell(source, tools, perl);
+            results.putAll(shell.results());
+            if (shell.failed() != null) {
+                sockets.forEach(r -> results.put(r.key(), execFailed(source, batch.size(), shell.failed(), r)));
+                return results;
+            }
+            socketOutput = shell.extraPiece();
+        }
+        if (socketOutput.exitCode() == SocketBatch.NO_PERL) {
+            withoutPerl.add(source);
+            results.putAll(runShell(source, sockets, List.of()).results());
+            return results;
+        }
+        Map<Integer, SocketBatch.Outcome> outcomes = SocketBatch.parse(socketOutput, checks);
+        for (int i = 0; i < sockets.size(); i++) {
+            ProbeRequest r = sockets.get(i);
+            SocketBatch.Outcome o = outcomes.get(i);
+            results.put(r.key(), o != null
+                    ? new ProbeResult(o.verdict(), o.detail(), o.line(), 0, o.elapsed(), r.reproduce(), Map.of())
+                    : noRecord(socketOutput, r));
+        }
+        return results;
+    }
+
+    /**
+     * What a shell batch gave: the results of its probes; the exec that failed as a whole (else null); the output of
+     * the extra entry when there was one (an empty piece with exit -1 when it left no record).
+     */
+    private record Shell(Map<ProbeKey, ProbeResult> results, Attempt failed, ExecResult extraPiece) {
+    }
+
+    /** The probes as tools in the shell batch, plus {@code extra} (the socket batch's argv) as one more entry if given. */
+    private Shell runShell(PodRef source, List<ProbeRequest> batch, List<String> extra) {
+        List<List<String>> commands = new ArrayList<>(batch.stream().map(r -> r.probe().command()).toList());
+        if (!extra.isEmpty()) {
+            commands.add(extra);
+        }
         Duration budget = batch.stream().map(r -> r.probe().budget()).reduce(probeTimeout,
                 (a, b) -> a.compareTo(b) >= 0 ? a : b);
         // starting many probes at once takes a busy node a moment: allow some per probe; the script's watchdog ends
         // what still runs a margin before we give up on the exec, so finished probes still come back
-        Duration running = budget.plus(PER_PROBE.multipliedBy(batch.size()));
-        List<String> script = BatchScript.command(commands, running.plusSeconds(1));
-        Duration limit = running.plus(Probe.EXEC_MARGIN);
+        Duration running = budget.plus(PER_PROBE.multipliedBy(commands.size()));
+        Attempt attempt = exec(source, BatchScript.command(commands, running.plusSeconds(1)),
+                running.plus(Probe.EXEC_MARGIN));
+        ExecResult exec = attempt.exec();
+        Map<ProbeKey, ProbeResult> results = new LinkedHashMap<>();
+        if (!exec.completed()) {
+            batch.forEach(r -> results.put(r.key(), execFailed(source, batch.size(), attempt, r)));
+            return new Shell(results, attempt, null);
+        }
+        Map<Integer, ExecResult> pieces = BatchScript.parse(exec);
+        for (int i = 0; i < batch.size(); i++) {
+            ProbeRequest r = batch.get(i);
+            ExecResult piece = pieces.get(i);
+            results.put(r.key(), piece != null ? r.probe().read(piece, r.reproduce()) : noRecord(exec, r));
+        }
+        return new Shell(results, null,
+                pieces.getOrDefault(batch.size(), ExecResult.completed(-1, "", exec.stderr(), exec.duration())));
+    }
+
+    private record Attempt(ExecResult exec, int attempts) {
+    }
+
+    /** One exec, repeated while it fails in transport (up to the configured retries). */
+    private Attempt exec(PodRef source, List<String> script, Duration limit) {
         ExecResult exec;
         int attempts = 0;
         do {
@@ -187,28 +282,20 @@ public final class BatchProber {
             execs.incrementAndGet();
             attempts++;
         } while (exec.status() == ExecResult.Status.TRANSPORT_ERROR && attempts <= execRetries);
+        return new Attempt(exec, attempts);
+    }
 
-        Map<ProbeKey, ProbeResult> results = new LinkedHashMap<>();
-        if (!exec.completed()) {
-            for (ProbeRequest r : batch) {
-                results.put(r.key(), new ProbeResult(Verdict.ERROR,
-                        "batch exec of " + batch.size() + " probes on " + source + " " + exec.status() + " after "
-                                + attempts + " attempt(s): " + exec.error(),
-                        exec.output(), -1, exec.duration(), r.reproduce(), Map.of()));
-            }
-            return results;
-        }
-        Map<Integer, ExecResult> pieces = BatchScript.parse(exec);
-        for (int i = 0; i < batch.size(); i++) {
-            ProbeRequest r = batch.get(i);
-            ExecResult piece = pieces.get(i);
-            results.put(r.key(), piece != null
-                    ? r.probe().read(piece, r.reproduce())
-                    : new ProbeResult(Verdict.ERROR, "no record for this probe in the batch output (script exit "
-                            + exec.exitCode() + ", script stderr: " + Text.firstLine(exec.stderr() == null ? "" : exec.stderr()) + ")",
-                            exec.output(), -1, exec.duration(), r.reproduce(), Map.of()));
-        }
-        return results;
+    private static ProbeResult execFailed(PodRef source, int probes, Attempt attempt, ProbeRequest r) {
+        ExecResult exec = attempt.exec();
+        return new ProbeResult(Verdict.ERROR, "batch exec of " + probes + " probes on " + source + " " + exec.status()
+                + " after " + attempt.attempts() + " attempt(s): " + exec.error(),
+                exec.output(), -1, exec.duration(), r.reproduce(), Map.of());
+    }
+
+    private static ProbeResult noRecord(ExecResult exec, ProbeRequest r) {
+        return new ProbeResult(Verdict.ERROR, "no record for this probe in the batch output (script exit "
+                + exec.exitCode() + ", script stderr: " + Text.firstLine(exec.stderr() == null ? "" : exec.stderr()) + ")",
+                exec.output(), -1, exec.duration(), r.reproduce(), Map.of());
     }
 
     private static void checkUniqueKeys(List<ProbeRequest> requests) {

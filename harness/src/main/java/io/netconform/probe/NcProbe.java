@@ -20,6 +20,11 @@ record NcProbe(String ip, int port, Duration timeout) implements Probe {
     }
 
     @Override
+    public Optional<SocketCheck> socketCheck() {
+        return Optional.of(new SocketCheck(io.netconform.policy.Protocol.TCP, ip, port, timeout, "-"));
+    }
+
+    @Override
     public Duration budget() {
         return Duration.ofSeconds(Text.seconds(timeout));
     }

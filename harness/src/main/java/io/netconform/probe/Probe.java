@@ -33,6 +33,14 @@ public interface Probe {
     /** The longest the command may run inside the pod (its own timeout plus fixed costs like ping intervals). */
     Duration budget();
 
+    /**
+     * The same probe as a plain socket operation, when it is one (a TCP connect, a UDP echo): {@link BatchProber} then
+     * runs it with the pod's other such probes in one process ({@link SocketBatch}). Empty for everything else.
+     */
+    default java.util.Optional<SocketCheck> socketCheck() {
+        return java.util.Optional.empty();
+    }
+
     /** Reads a completed command's exit code and combined output. Unknown output is an ERROR, never a guess. */
     Reading interpret(int exitCode, String output);
 

@@ -55,6 +55,12 @@ record SocatEchoProbe(Protocol protocol, String ip, int port, Duration timeout, 
     }
 
     @Override
+    public Optional<SocketCheck> socketCheck() {
+        return protocol == Protocol.UDP ? Optional.of(new SocketCheck(protocol, ip, port, timeout, token))
+                : Optional.empty();
+    }
+
+    @Override
     public Duration budget() {
         return Duration.ofSeconds(2 * Text.seconds(timeout));
     }

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.netconform.policy.Port;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -108,14 +110,28 @@ class TestPodsTest {
         assertThat(pod.getSpec().getNodeName()).isNull();
     }
 
-    /** Runs the server script as netshoot would, on loopback: echoes, tolerates SCTP, dies with a listener. */
-    @Test
-    void serverScriptEchoesTcpAndUdpAndStopsWhenAListenerDies() throws Exception {
+    /**
+     * Runs the server script as netshoot would, on loopback: echoes, tolerates SCTP, dies with a listener. With perl
+     * one perl process serves TCP and UDP; without it (a PATH of sh, socat and what the script uses) socat does.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void serverScriptEchoesTcpAndUdpAndStopsWhenAListenerDies(boolean perl) throws Exception {
         assumeThat(Files.isExecutable(Path.of("/usr/bin/socat"))).as("socat installed").isTrue();
+        assumeThat(!perl || Files.isExecutable(Path.of("/usr/bin/perl"))).as("perl installed").isTrue();
         int tcp = freePort();
         int udp = freePort();
         String script = TestPods.serverScript(List.of(Port.tcp(tcp), Port.udp(udp), Port.sctp(freePort())));
-        Process shell = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true);
+        if (!perl) {
+            Path bin = Files.createTempDirectory("no-perl");
+            for (String tool : List.of("sh", "socat", "sleep", "awk", "cat")) {
+                Path real = Path.of("/usr/bin", tool);
+                Files.createSymbolicLink(bin.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
+            }
+            builder.environment().put("PATH", bin.toString());
+        }
+        Process shell = builder.start();
         List<ProcessHandle> started = List.of();
         try {
             String tcpEcho = retry(() -> {
@@ -130,21 +146,27 @@ class TestPodsTest {
             });
             assertThat(tcpEcho).isEqualTo("ping-tcp\n");
 
-            try (DatagramSocket socket = new DatagramSocket()) {
-                socket.setSoTimeout(2000);
-                byte[] sent = "ping-udp".getBytes(StandardCharsets.UTF_8);
-                socket.send(new DatagramPacket(sent, sent.length, InetAddress.getLoopbackAddress(), udp));
-                DatagramPacket reply = new DatagramPacket(new byte[64], 64);
-                socket.receive(reply);
-                assertThat(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8)).isEqualTo("ping-udp");
-            }
+            // retried like the TCP connect: a datagram sent before the UDP listener is up is simply lost
+            String udpEcho = retry(() -> {
+                try (DatagramSocket socket = new DatagramSocket()) {
+                    socket.setSoTimeout(500);
+                    byte[] sent = "ping-udp".getBytes(StandardCharsets.UTF_8);
+                    socket.send(new DatagramPacket(sent, sent.length, InetAddress.getLoopbackAddress(), udp));
+                    DatagramPacket reply = new DatagramPacket(new byte[64], 64);
+                    socket.receive(reply);
+                    return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8);
+                }
+            });
+            assertThat(udpEcho).isEqualTo("ping-udp");
             assertThat(shell.isAlive()).as("an SCTP listener that cannot start must not stop the server").isTrue();
             // once the shell exits its children are reparented and no longer its descendants
             started = shell.descendants().toList();
 
             ProcessHandle tcpListener = shell.descendants()
-                    .filter(p -> p.info().command().orElse("").endsWith("/socat"))
-                    .filter(p -> p.info().commandLine().orElse("").contains("TCP4-LISTEN:" + tcp)).findFirst().orElseThrow();
+                    .filter(p -> perl ? p.info().command().orElse("").endsWith("/perl")
+                            : p.info().command().orElse("").endsWith("/socat")
+                            && p.info().commandLine().orElse("").contains("TCP4-LISTEN:" + tcp))
+                    .findFirst().orElseThrow();
             tcpListener.destroyForcibly();
 
             assertThat(shell.waitFor(5, TimeUnit.SECONDS)).as("server stops when a listener dies").isTrue();
@@ -156,7 +178,7 @@ class TestPodsTest {
                 p.onExit().get(5, TimeUnit.SECONDS);
             }
             assertThat(new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                    .contains("tcp/" + tcp + " listener exited", "a listener exited");
+                    .contains(perl ? "echo server exited" : "tcp/" + tcp + " listener exited", "a listener exited");
         } finally {
             started.forEach(ProcessHandle::destroyForcibly);
             shell.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -50,13 +50,28 @@ public final class ScriptedExecutor implements Executor {
 
     /** One recorded exec. */
     public record Call(PodRef pod, List<String> command, Duration timeout) {
+        /** Short: a batch shows its probes, not its script (hundreds of characters in every assertion message). */
+        @Override
+        public String toString() {
+            return "Call[" + pod + ", " + (batch() ? "batch " + probes() : command) + ", timeout=" + timeout + "]";
+        }
+
+        /** A batch exec: the shell batch, or the socket batch alone. */
         public boolean batch() {
-            return isBatch(command);
+            return isBatch(command) || isSocketBatch(command);
         }
 
         /** The probe argvs this exec carried (one for a single command). */
         public List<List<String>> probes() {
-            return batch() ? batchProbes(command.get(2)).stream().map(p -> p.argv).toList() : List.of(command);
+            if (isSocketBatch(command)) {
+                return socketProbes(command).stream().map(p -> p.argv).toList();
+            }
+            if (!isBatch(command)) {
+                return List.of(command);
+            }
+            // a socket batch inside the shell batch counts as the probes it carries
+            return batchProbes(command.get(2)).stream().flatMap(p -> isSocketBatch(p.argv)
+                    ? socketProbes(p.argv).stream().map(q -> q.argv) : java.util.stream.Stream.of(p.argv)).toList();
         }
     }
 
@@ -77,6 +92,7 @@ public final class ScriptedExecutor implements Executor {
     private final Map<String, AtomicInteger> transportFailures = new ConcurrentHashMap<>();
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean sctpSupported = true;
+    private volatile boolean perl = true;
 
     public static Source from(String pod) {
         return new Source(pod);
@@ -100,6 +116,12 @@ public final class ScriptedExecutor implements Executor {
     /** Every SCTP socket fails as on a kernel without the sctp module. */
     public ScriptedExecutor withoutSctp() {
         sctpSupported = false;
+        return this;
+    }
+
+    /** The pods have no perl: the socket batch's wrapper exits 96 as {@code command -v perl} fails. */
+    public ScriptedExecutor withoutPerl() {
+        perl = false;
         return this;
     }
 
@@ -175,6 +197,9 @@ public final class ScriptedExecutor implements Executor {
                     "scripted: websocket closed before exit status (" + source + ")", "", "", Duration.ofMillis(3));
         }
         long now = begin - start;
+        if (isSocketBatch(command)) {
+            return socketBatch(source, command, timeout, now, podExecsBefore, begin);
+        }
         boolean batch = isBatch(command);
         List<BatchProbe> probes = batch ? batchProbes(command.get(2)) : List.of(new BatchProbe(-1, command));
         List<Answer> answers = new ArrayList<>();
@@ -201,6 +226,64 @@ public final class ScriptedExecutor implements Executor {
             out.append(record(probes.get(i).id, a.exit, a.stdout, a.stderr));
         }
         return ExecResult.completed(0, out.toString(), "", took);
+    }
+
+    /**
+     * The perl socket batch: argv after the script is LIMIT, then per probe INDEX tcp|udp IP PORT TIMEOUT TOKEN; it prints
+     * one "@@NP INDEX ok|err|timeout ELAPSED [why]" line per probe, worded as perl's strerror (checked by hand against
+     * the real script on loopback). A crashing probe prints nothing.
+     */
+    private ExecResult socketBatch(String source, List<String> command, Duration timeout, long now, int podExecsBefore,
+                                   long begin) {
+        Answer a = socketAnswer(source, command, now, podExecsBefore);
+        if (a.costMillis > timeout.toMillis()) {
+            sleep(timeout.toMillis());
+            return ExecResult.failed(ExecResult.Status.TIMED_OUT, "scripted: exec exceeded " + timeout, "", "",
+                    Duration.ofNanos(System.nanoTime() - begin));
+        }
+        sleep(a.costMillis);
+        return ExecResult.completed(a.exit, a.stdout, a.stderr, Duration.ofNanos(System.nanoTime() - begin));
+    }
+
+    private Answer socketAnswer(String source, List<String> command, long now, int podExecsBefore) {
+        if (!perl) {
+            return new Answer(96, "", "", 2);
+        }
+        StringBuilder out = new StringBuilder();
+        long cost = 1;
+        for (BatchProbe p : socketProbes(command)) {
+            List<String> a = p.argv;
+            Protocol protocol = a.get(0).equals("tcp") ? Protocol.TCP : Protocol.UDP;
+            long t = seconds(a.get(3));
+            String line = switch (behaviour(new Pair(source, a.get(1), protocol, Integer.parseInt(a.get(2))), now,
+                    podExecsBefore)) {
+                case ACCEPT -> "ok 0.00 " + (protocol == Protocol.TCP ? "connected" : "token echoed back");
+                case REFUSE -> "err 0.00 Connection refused";
+                case DROP -> {
+                    cost = Math.max(cost, t * 1000);
+                    yield "timeout " + t + ".01 ";
+                }
+                case ERROR -> null;
+            };
+            if (line != null) {
+                out.append("@@NP ").append(p.id).append(' ').append(line).append('\n');
+            }
+        }
+        return new Answer(0, out.toString(), "", cost);
+    }
+
+    static boolean isSocketBatch(List<String> command) {
+        return command.size() >= 4 && command.get(0).equals("sh") && command.get(1).equals("-c")
+                && command.get(2).contains("exec perl -e") && command.get(3).contains("@@NP");
+    }
+
+    /** The probes of a socket batch, each as (protocol, ip, port, timeout, token). */
+    static List<BatchProbe> socketProbes(List<String> command) {
+        List<BatchProbe> probes = new ArrayList<>();
+        for (int i = 5; i + 6 <= command.size(); i += 6) {
+            probes.add(new BatchProbe(Integer.parseInt(command.get(i)), List.copyOf(command.subList(i + 1, i + 6))));
+        }
+        return probes;
     }
 
     // ---- the fake tools ----
@@ -280,6 +363,9 @@ public final class ScriptedExecutor implements Executor {
                         "", t * 1000);
                 case ERROR -> crash();
             };
+        }
+        if (isSocketBatch(argv)) {
+            return socketAnswer(source, argv, now, podExecsBefore);
         }
         if (tool.equals("sh") && argv.size() == 3 && argv.get(1).equals("-c")) {
             Matcher m = SOCAT.matcher(argv.get(2));

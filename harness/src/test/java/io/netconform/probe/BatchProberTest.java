@@ -101,7 +101,8 @@ class BatchProberTest {
         String stdout = io.netconform.exec.ScriptedExecutor.record(0, 1, "",
                 "nc: connect to 10.0.0.2 port 80 (tcp) failed: Connection refused\n");
         BatchProber prober = new BatchProber((pod, command, timeout) ->
-                ExecResult.completed(0, stdout, "sh: line 9: kill: (12) - No such process\n", Duration.ofMillis(5)), T);
+                ExecResult.completed(0, stdout, "sh: line 9: kill: (12) - No such process\n", Duration.ofMillis(5)), T)
+                .withSocketBatch(false);
 
         Map<ProbeKey, ProbeResult> results = prober.run(List.of(req(XA, "10.0.0.2", Port.tcp(80)),
                 req(XA, "10.0.0.3", Port.tcp(80))));
@@ -121,5 +122,41 @@ class BatchProberTest {
         assertThat(single.verdict()).isEqualTo(Verdict.REFUSED);
         assertThat(batched.verdict()).isEqualTo(Verdict.REFUSED);
         assertThat(batched.detail()).isEqualTo(single.detail());
+    }
+
+    @Test
+    void connectsAndEchoesGoToOneProcessAndTheRestToTheShellStillInOneExec() {
+        ScriptedExecutor net = new ScriptedExecutor();
+        net.when(from("x/a").to("10.0.0.2", Port.tcp(80))).refuses();
+        List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.tcp(80)), req(XA, "10.0.0.2", Port.udp(80)),
+                req(XA, "10.0.0.2", Port.sctp(80)), new ProbeRequest("ping", XA, Probe.ping("10.0.0.2", 1, T), "b"));
+
+        Map<ProbeKey, ProbeResult> results = new BatchProber(net, T).run(requests);
+
+        assertThat(net.execs("x/a")).isEqualTo(1);
+        assertThat(results.get(named("x/a -> 10.0.0.2 TCP/80")).detail()).isEqualTo("tcp connect: Connection refused");
+        assertThat(results.get(named("x/a -> 10.0.0.2 UDP/80")).detail()).isEqualTo("udp echo: token echoed back");
+        assertThat(results.get(named("x/a -> 10.0.0.2 SCTP/80")).verdict()).isEqualTo(Verdict.ALLOWED);
+        assertThat(results.get(named("ping")).verdict()).isEqualTo(Verdict.ALLOWED);
+        assertThat(net.calls().get(0).probes()).hasSize(4);
+    }
+
+    @Test
+    void aPodWithoutPerlCostsOneExecOnceThenTheShellDoesEverything() {
+        ScriptedExecutor net = new ScriptedExecutor().withoutPerl();
+        net.when(from("x/a").to("10.0.0.2", Port.tcp(80))).refuses();
+        BatchProber prober = new BatchProber(net, T);
+        List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.tcp(80)), req(XA, "10.0.0.2", Port.udp(80)));
+
+        Map<ProbeKey, ProbeResult> first = prober.run(requests);
+        assertThat(net.execs("x/a")).isEqualTo(2);
+        Map<ProbeKey, ProbeResult> second = prober.run(requests);
+        assertThat(net.execs("x/a")).isEqualTo(3);
+
+        for (Map<ProbeKey, ProbeResult> results : List.of(first, second)) {
+            assertThat(results.get(named("x/a -> 10.0.0.2 TCP/80")).verdict()).isEqualTo(Verdict.REFUSED);
+            assertThat(results.get(named("x/a -> 10.0.0.2 TCP/80")).detail()).startsWith("nc: ");
+            assertThat(results.get(named("x/a -> 10.0.0.2 UDP/80")).verdict()).isEqualTo(Verdict.ALLOWED);
+        }
     }
 }

@@ -50,7 +50,8 @@ class ConvergenceTest {
         assertThat(v.execs()).isEqualTo(2 + (v.rounds() - 1));
         assertThat(net.calls().subList(2, net.calls().size())).allSatisfy(c -> {
             assertThat(c.pod()).isEqualTo(XA);
-            assertThat(c.probes()).containsExactly(List.of("nc", "-z", "-v", "-w", "1", "10.0.0.2", "80"));
+            // the socket batch's form of one TCP connect: protocol, address, port, timeout, token
+            assertThat(c.probes()).containsExactly(List.of("tcp", "10.0.0.2", "80", "1", "-"));
         });
     }
 

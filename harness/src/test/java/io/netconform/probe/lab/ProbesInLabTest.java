@@ -456,7 +456,7 @@ class ProbesInLabTest {
             assertThat(v.execs()).isEqualTo(v.rounds()).isEqualTo(counted.execs());
             String reproduce = lab.pod(PA).kubectlExec(PROBES.get("tcp dropped").command());
             assertThat(v.describeFailures())
-                    .contains("tcp dropped (" + lab.pod(PA) + " -> pb " + PB_IP + ")   expected ALLOWED, got TIMEOUT (nc: ")
+                    .contains("tcp dropped (" + lab.pod(PA) + " -> pb " + PB_IP + ")   expected ALLOWED, got TIMEOUT (tcp connect: timed out")
                     .contains("  reproduce: " + reproduce)
                     .hasLineCount(2);
             System.out.printf("probes-in-lab: verify gave up after %d rounds, %d execs, %d ms%n",
