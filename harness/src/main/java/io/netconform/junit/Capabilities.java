@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.netconform.cluster.TestPods;
+import io.netconform.policy.IpFamily;
 import io.netconform.probe.Probe;
 import io.netconform.probe.ProbeResult;
 import io.netconform.report.CheckFailure;

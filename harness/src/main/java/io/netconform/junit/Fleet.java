@@ -12,6 +12,7 @@ import io.netconform.cluster.PodReadiness;
 import io.netconform.cluster.RunNamespaces;
 import io.netconform.cluster.TestPods;
 import io.netconform.exec.PodRef;
+import io.netconform.policy.IpFamily;
 import io.netconform.policy.Port;
 
 import java.time.Duration;

@@ -5,15 +5,16 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.netconform.cluster.RunClusterPolicies;
 import io.netconform.exec.PodRef;
 import io.netconform.policy.ClusterPolicy;
+import io.netconform.policy.IpFamily;
 import io.netconform.policy.PodId;
-import io.netconform.policy.PolicyOracle;
 import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import io.netconform.probe.BatchProber;
 import io.netconform.probe.Probe;
+import io.netconform.probe.ProbeKey;
 import io.netconform.probe.ProbeRequest;
-import io.netconform.probe.Verdict;
+import io.netconform.probe.ProbedPair;
 import io.netconform.probe.Verification;
 import io.netconform.report.BrokenCheck;
 import io.netconform.report.CheckFailure;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The cluster: topologies deployed as run-scoped namespaces and pods (or taken from the suite class's
@@ -125,71 +127,72 @@ final class LiveBackend implements ScenarioBackend {
     }
 
     @Override
-    public Verification verify(Port port, Reachability expected, PolicyOracle oracle) {
-        Topology t = oracle.topology();
+    public Verification verify(Port port, List<FamilyExpectation> families) {
+        if (families.isEmpty()) {
+            throw new IllegalStateException(testName + ": the deployed pods have no IP family in common, nothing to probe on "
+                    + port + ": " + pods.keySet());
+        }
+        // single-stack names stay as they always were ("x/a -> y/b"); with two families a name says which one
+        boolean dualStack = families.size() > 1;
         List<ProbeRequest> requests = new ArrayList<>();
-        Map<String, Boolean> expectAllowed = new LinkedHashMap<>();
-        Map<String, Reachability.Pair> pairsByKey = new LinkedHashMap<>();
-        for (Reachability.Pair pair : expected.pairs()) {
-            String ip = t.pod(pair.to()).ips().get(0);
-            String key = pair.toString();
-            requests.add(new ProbeRequest(key, pods.get(pair.from()), Probe.port(ip, port, run.config().probeTimeout()),
-                    pair.to().toString()));
-            expectAllowed.put(key, expected.get(pair.from(), pair.to()) == Reachability.State.ALLOWED);
-            pairsByKey.put(key, pair);
+        Map<ProbeKey, Boolean> expectAllowed = new LinkedHashMap<>();
+        for (FamilyExpectation f : families) {
+            Topology t = f.oracle().topology();
+            for (Reachability.Pair pair : f.expected().pairs()) {
+                ProbeKey.Pair key = new ProbeKey.Pair(pair.from(), pair.to(), port, f.family());
+                requests.add(new ProbeRequest(key, dualStack ? pair + " " + f.family() : pair.toString(), pods.get(pair.from()),
+                        Probe.port(t.ip(pair.to(), f.family()), port, run.config().probeTimeout()), pair.to().toString()));
+                expectAllowed.put(key, f.expected().get(pair.from(), pair.to()) == Reachability.State.ALLOWED);
+            }
         }
         Verification v = Report.step("probe " + requests.size() + " pairs on " + port,
                 () -> prober.verify(requests, expectAllowed, run.config().convergeTimeout()));
-        Reachability observed = Reachability.unknown(t, port);
-        v.observed().forEach((key, result) -> {
-            Reachability.Pair pair = pairsByKey.get(key);
-            if (result.verdict() != Verdict.ERROR) {
-                observed.set(pair.from(), pair.to(), result.verdict().allowed()
-                        ? Reachability.State.ALLOWED : Reachability.State.BLOCKED);
-            }
-        });
-        record(port, expected, observed, v);
+        Map<IpFamily, Reachability> observed = new LinkedHashMap<>();
+        families.forEach(f -> observed.put(f.family(), Reachability.unknown(f.oracle().topology(), port)));
+        for (ProbedPair p : v.pairs()) {
+            ProbeKey.Pair at = p.pair().orElseThrow();
+            observed.get(at.family()).set(at.from(), at.to(), p.observed());
+        }
+        families.forEach(f -> record(port, f.family(), f.expected(), observed.get(f.family()), v));
         if (!v.errors().isEmpty()) {
-            // Verification renders its own per-pair reproduce lines (typed-results reshapes it): carried as the message
+            // Verification renders its own per-pair reproduce lines: carried as the message
             throw evidence(BrokenCheck.of(v.errors().size() + " of " + requests.size()
                     + " probes could not observe on " + port + " (exec or tool errors, not network verdicts)\n"
                     + v.describeFailures()), List.copyOf(pods.values()));
         }
         if (!v.mismatches().isEmpty()) {
-            boolean unexpectedAllow = v.mismatches().stream().anyMatch(k -> !expectAllowed.get(k));
+            boolean unexpectedAllow = v.mismatches().stream().anyMatch(p -> !p.expectAllowed());
             FailureKind kind = unexpectedAllow ? FailureKind.UNEXPECTED_ALLOW : FailureKind.UNEXPECTED_DROP;
-            // the grid report keeps its reproduce line per wrong pair (Reachability.report, owned by typed-results)
-            throw evidence(CheckFailure.of(kind, testName + ": "
-                    + Reachability.report(expected, observed,
-                    pair -> oracle.predict(pair.from(), pair.to(), port).why(),
-                    pair -> v.observed().get(pair.toString()).detail(),
-                    pair -> v.requests().get(pair.toString()).reproduce())
+            String reports = families.stream().filter(f -> !f.expected().diff(observed.get(f.family())).isEmpty())
+                    .map(f -> (dualStack ? f.family() + ": " : "") + Reachability.report(f.expected(), observed.get(f.family()),
+                            pair -> f.oracle().predict(pair.from(), pair.to(), port).why(),
+                            pair -> v.result(new ProbeKey.Pair(pair.from(), pair.to(), port, f.family())).detail(),
+                            pair -> v.pair(new ProbeKey.Pair(pair.from(), pair.to(), port, f.family())).request().reproduce()))
+                    .collect(Collectors.joining("\n"));
+            // the grid report keeps its reproduce line per wrong pair (Reachability.report renders them)
+            throw evidence(CheckFailure.of(kind, testName + ": " + reports
                     + "\n(cni: " + run.cni().name() + ", waited " + run.config().convergeTimeout().toSeconds() + " s)"),
                     List.copyOf(pods.values()));
         }
         return v;
     }
 
-    private void record(Port port, Reachability expected, Reachability observed, Verification v) {
+    private void record(Port port, IpFamily family, Reachability expected, Reachability observed, Verification v) {
         List<String> ids = expected.topology().podIds().stream().map(PodId::toString).toList();
-        Report.attachHtml("reachability " + port, Report.gridHtml("expected " + port, ids, ids,
+        String title = port + (family == IpFamily.IPV4 ? "" : " " + family);
+        Report.attachHtml("reachability " + title, Report.gridHtml("expected " + title, ids, ids,
                 (f, to) -> cell(expected, f, to), (f, to) -> false)
-                + Report.gridHtml("observed " + port, ids, ids, (f, to) -> cell(observed, f, to),
-                (f, to) -> !f.equals(to) && expected.get(f, to) != observed.get(f, to)));
+                + Report.gridHtml("observed " + title + " (" + Reachability.State.LEGEND + ")", ids, ids,
+                (f, to) -> cell(observed, f, to),
+                (f, to) -> !f.equals(to) && expected.get(f, to).outcome() != observed.get(f, to).outcome()));
         run.summary().reachability(new Summary.Matrix(suite(), testName, port.number(), port.protocol().name(),
-                "IPv4", ids, ids, grid(expected, ids), grid(observed, ids),
+                family.label(), ids, ids, grid(expected, ids), grid(observed, ids),
                 v.convergedAfter().map(java.time.Duration::toMillis).orElse(null)));
     }
 
+    /** A cell as summary.json and the report write it: the grid's own marks, {@code -} for a pod to itself. */
     private static String cell(Reachability r, String from, String to) {
-        if (from.equals(to)) {
-            return "-";
-        }
-        return switch (r.get(from, to)) {
-            case ALLOWED -> ".";
-            case BLOCKED -> "X";
-            default -> "?";
-        };
+        return from.equals(to) ? "-" : String.valueOf(r.get(from, to).symbol());
     }
 
     private static List<List<String>> grid(Reachability r, List<String> ids) {

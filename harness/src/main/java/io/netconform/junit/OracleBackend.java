@@ -4,9 +4,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.netconform.exec.PodRef;
 import io.netconform.policy.ClusterPolicy;
 import io.netconform.policy.PodId;
-import io.netconform.policy.PolicyOracle;
 import io.netconform.policy.Port;
-import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import io.netconform.probe.Verification;
 import io.netconform.report.Failing;
@@ -57,7 +55,7 @@ final class OracleBackend implements ScenarioBackend {
     }
 
     @Override
-    public Verification verify(Port port, Reachability expected, PolicyOracle oracle) {
+    public Verification verify(Port port, List<FamilyExpectation> families) {
         return null;
     }
 

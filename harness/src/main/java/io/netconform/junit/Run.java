@@ -16,6 +16,7 @@ import io.netconform.cni.CniProfile;
 import io.netconform.exec.Executor;
 import io.netconform.exec.KubernetesExecutor;
 import io.netconform.exec.PodRef;
+import io.netconform.policy.IpFamily;
 import io.netconform.probe.Probe;
 import io.netconform.report.Evidence;
 import io.netconform.report.Failing;

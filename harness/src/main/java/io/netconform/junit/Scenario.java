@@ -5,9 +5,11 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.netconform.cni.CniProfile;
 import io.netconform.exec.PodRef;
 import io.netconform.policy.ClusterPolicy;
+import io.netconform.policy.IpFamily;
 import io.netconform.policy.PodId;
 import io.netconform.policy.Policies;
 import io.netconform.policy.PolicyFiles;
+import io.netconform.policy.PolicyFixtures;
 import io.netconform.policy.PolicyOracle;
 import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
@@ -15,6 +17,7 @@ import io.netconform.policy.Topology;
 import io.netconform.probe.BatchProber;
 import io.netconform.probe.Probe;
 import io.netconform.probe.ProbeResult;
+import io.netconform.probe.ProbedPair;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
 import io.netconform.report.BrokenCheck;
@@ -22,14 +25,6 @@ import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import io.netconform.report.Report;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.FileSystemNotFoundException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -156,7 +151,7 @@ public final class Scenario implements AutoCloseable {
      * selectors, so the same file serves the oracle and the cluster.
      */
     public Scenario apply(String fixture) {
-        Policies policies = PolicyFiles.loadAll(fixture(fixture));
+        Policies policies = PolicyFiles.loadAll(PolicyFixtures.ofRun().find(fixture));
         // before anything is created: a cluster that cannot take the fixture skips the case with the reason
         policies.clusterPolicies().forEach(backend::requireClusterPolicyApi);
         Report.step("apply " + fixture, () -> {
@@ -225,33 +220,6 @@ public final class Scenario implements AutoCloseable {
         return List.copyOf(applied.values());
     }
 
-    /** Finds a fixture: the policies/ directory next to the working directory, else the copy inside the jar. */
-    static Path fixture(String name) {
-        String dir = System.getProperty("netconform.policies");
-        Path onDisk = Path.of(dir == null ? "policies" : dir).resolve(name);
-        if (Files.exists(onDisk)) {
-            return onDisk;
-        }
-        URL url = Scenario.class.getResource("/policies/" + name);
-        if (url == null) {
-            throw new IllegalArgumentException("no policy fixture '" + name + "' in " + onDisk.toAbsolutePath().getParent()
-                    + " or in the jar's policies/");
-        }
-        try {
-            URI uri = url.toURI();
-            if ("jar".equals(uri.getScheme())) {
-                try {
-                    FileSystems.getFileSystem(uri);
-                } catch (FileSystemNotFoundException e) {
-                    FileSystems.newFileSystem(uri, Map.of());
-                }
-            }
-            return Path.of(uri);
-        } catch (URISyntaxException | IOException e) {
-            throw new IllegalStateException("cannot read policy fixture " + url + ": " + e.getMessage(), e);
-        }
-    }
-
     // ---- probing and verification ----
 
     /** Runs one probe in its own exec. */
@@ -269,12 +237,18 @@ public final class Scenario implements AutoCloseable {
 
     /**
      * Checks the cluster against an expectation for one port: first that the oracle predicts the same (otherwise the
-     * case or the oracle is wrong — a harness bug), then probes every pair in one exec per source pod, re-probing
-     * pairs that differ until the converge timeout, and fails with grids, reasons and reproduce lines.
+     * case or the oracle is wrong — a harness bug), then probes every pair over every IP family the pods have (one
+     * exec per source pod), re-probing pairs that differ until the converge timeout, and fails with grids, reasons
+     * and reproduce lines.
      */
     public Verification verify(Port port, Reachability expected) {
         Topology t = topology();
-        PolicyOracle oracle = PolicyOracle.of(t, new Policies(appliedPolicies(), appliedCluster));
+        Policies policies = new Policies(appliedPolicies(), appliedCluster);
+        // one oracle per IP family the pods have: ipBlock and networks peers match by address, and an IPv6 packet carries
+        // no IPv4 address. The case's expectation is checked against the primary family (cases are written for it);
+        // another family expects what its oracle predicts, which differs only where a peer names one family's CIDRs
+        List<IpFamily> families = t.families();
+        PolicyOracle oracle = PolicyOracle.of(families.isEmpty() ? t : t.only(families.get(0)), policies);
         Reachability predicted = oracle.reachability(port);
         if (!expected.diff(predicted).isEmpty()) {
             // nothing was probed: no evidence to collect, the case or the oracle is wrong
@@ -282,7 +256,13 @@ public final class Scenario implements AutoCloseable {
                     + port + " — fix the case or the oracle before blaming the CNI\n"
                     + Reachability.report(expected, predicted, pair -> oracle.predict(pair.from(), pair.to(), port).why(), null));
         }
-        return backend.verify(port, expected, oracle);
+        List<ScenarioBackend.FamilyExpectation> perFamily = new ArrayList<>();
+        for (IpFamily family : families) {
+            PolicyOracle own = family == families.get(0) ? oracle : PolicyOracle.of(t.only(family), policies);
+            perFamily.add(new ScenarioBackend.FamilyExpectation(family,
+                    family == families.get(0) ? expected : own.reachability(port), own));
+        }
+        return backend.verify(port, perFamily);
     }
 
     /**
@@ -295,15 +275,14 @@ public final class Scenario implements AutoCloseable {
         if (v == null) {
             return null;
         }
-        List<Map.Entry<String, ProbeResult>> refused = v.observed().entrySet().stream()
-                .filter(e -> !v.expectAllowed().get(e.getKey()) && e.getValue().verdict() == Verdict.REFUSED)
+        List<ProbedPair> refused = v.pairs().stream().filter(p -> !p.expectAllowed() && p.verdict() == Verdict.REFUSED)
                 .toList();
         if (!refused.isEmpty()) {
             // the policy's action (Drop) is what was not enforced: the traffic was stopped, but answered
             CheckFailure failure = CheckFailure.of(FailureKind.POLICY_NOT_ENFORCED, testName + ": " + refused.size()
                     + " denied pair(s) were rejected instead of dropped on " + port);
-            refused.forEach(e -> failure.item(e.getKey() + ": expected a drop (timeout), got REFUSED ("
-                    + e.getValue().detail() + ")", v.requests().get(e.getKey()).reproduce()));
+            refused.forEach(p -> failure.item(p.name() + ": expected a drop (timeout), got REFUSED ("
+                    + p.result().detail() + ")", p.request().reproduce()));
             throw failure(failure, List.copyOf(pods.values()));
         }
         return v;

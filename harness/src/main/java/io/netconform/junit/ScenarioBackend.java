@@ -3,6 +3,7 @@ package io.netconform.junit;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.netconform.exec.PodRef;
 import io.netconform.policy.ClusterPolicy;
+import io.netconform.policy.IpFamily;
 import io.netconform.policy.PodId;
 import io.netconform.policy.PolicyOracle;
 import io.netconform.policy.Port;
@@ -43,10 +44,17 @@ interface ScenarioBackend extends AutoCloseable {
     void apply(ClusterPolicy policy);
 
     /**
-     * Probes the expectation the oracle already agreed with; fails with grids, reasons and reproduce lines. Offline
-     * there is nothing to observe: null.
+     * What one IP family's traffic should do on a port, and the oracle over that family's addresses (it explains why).
+     * The families differ only where an ipBlock or networks peer names addresses of one family.
      */
-    Verification verify(Port port, Reachability expected, PolicyOracle oracle);
+    record FamilyExpectation(IpFamily family, Reachability expected, PolicyOracle oracle) {
+    }
+
+    /**
+     * Probes every family's expectation (the oracle already agreed with the case's); fails with grids, reasons and
+     * reproduce lines. Offline there is nothing to observe: null.
+     */
+    Verification verify(Port port, List<FamilyExpectation> families);
 
     /** Collects the evidence of a failed or broken check and records where it went on it; offline nothing. */
     <T extends Throwable & Failing<T>> T evidence(T failure, List<PodRef> involved);

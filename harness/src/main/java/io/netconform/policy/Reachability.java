@@ -21,9 +21,17 @@ import java.util.function.Function;
  */
 public final class Reachability {
 
-    /** One cell. UNKNOWN: not observed (yet), e.g. every probe of the pair failed to run. */
+    /**
+     * One cell. An expectation is ALLOWED or BLOCKED; an observation tells more, because a drop, a reject and a probe
+     * that could not observe call for different fixes (policy-assistant keeps a mark for a failed check too): BLOCKED
+     * is then no answer (TIMEOUT, a drop), REFUSED an active reject, ERROR a probe that could not observe. UNKNOWN: not
+     * probed (yet).
+     */
     public enum State {
-        ALLOWED('.'), BLOCKED('X'), UNKNOWN('?');
+        ALLOWED('.'), BLOCKED('X'), REFUSED('R'), ERROR('E'), UNKNOWN('?');
+
+        /** How an observed grid reads: printed under every grid that can hold observations. */
+        public static final String LEGEND = ". allowed, X no answer (dropped), R refused, E could not observe";
 
         private final char symbol;
 
@@ -33,6 +41,14 @@ public final class Reachability {
 
         public char symbol() {
             return symbol;
+        }
+
+        /**
+         * What an expectation can say about this cell: a REFUSED is as blocked as a drop (NetworkPolicy does not say
+         * how traffic is denied; {@code verifyDropped} checks that where a case needs it).
+         */
+        public State outcome() {
+            return this == REFUSED ? BLOCKED : this;
         }
     }
 
@@ -176,14 +192,17 @@ public final class Reachability {
         return pairs;
     }
 
-    /** The pairs whose state differs from {@code other}'s (an UNKNOWN against a known state differs). */
+    /**
+     * The pairs whose {@linkplain State#outcome outcome} differs from {@code other}'s: REFUSED against BLOCKED agrees;
+     * an ERROR or UNKNOWN against a known state differs.
+     */
     public List<Pair> diff(Reachability other) {
         requireSamePods(other);
         List<Pair> wrong = new ArrayList<>();
         int n = pods.size();
         for (int f = 0; f < n; f++) {
             for (int t = 0; t < n; t++) {
-                if (f != t && cells[f * n + t] != other.cells[f * n + t]) {
+                if (f != t && cells[f * n + t].outcome() != other.cells[f * n + t].outcome()) {
                     wrong.add(new Pair(pods.get(f), pods.get(t)));
                 }
             }
@@ -191,15 +210,19 @@ public final class Reachability {
         return wrong;
     }
 
-    /** The grid: rows = from, columns = to; {@code .} allowed, {@code X} blocked, {@code ?} unknown, {@code -} self. */
+    /**
+     * The grid: rows = from, columns = to; {@code .} allowed, {@code X} blocked (observed: no answer), {@code R} refused,
+     * {@code E} could not observe, {@code ?} unknown, {@code -} self.
+     */
     public String render() {
         return grid((f, t) -> cells[f * pods.size() + t].symbol());
     }
 
-    /** The comparison grid against {@code other}: {@code .} agree, {@code X} disagree, {@code -} self. */
+    /** The comparison grid against {@code other}: {@code .} agree, {@code X} disagree (as {@link #diff}), {@code -} self. */
     public String renderComparison(Reachability other) {
         requireSamePods(other);
-        return grid((f, t) -> cells[f * pods.size() + t] == other.cells[f * pods.size() + t] ? '.' : 'X');
+        int n = pods.size();
+        return grid((f, t) -> cells[f * n + t].outcome() == other.cells[f * n + t].outcome() ? '.' : 'X');
     }
 
     /**
@@ -227,7 +250,7 @@ public final class Reachability {
             appendLine(text, "  reproduce:    ", reproduce == null ? null : reproduce.apply(pair));
         }
         text.append("\nexpected:\n").append(expected.render())
-                .append("\nobserved:\n").append(observed.render())
+                .append("\nobserved (").append(State.LEGEND).append("):\n").append(observed.render())
                 .append("\ncomparison (. agree, X disagree):\n").append(expected.renderComparison(observed));
         return text.toString();
     }

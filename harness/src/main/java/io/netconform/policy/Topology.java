@@ -181,6 +181,37 @@ public final class Topology {
         return mapPods(p -> p.id().equals(id), p -> new Pod(p.id(), p.labels(), p.ports(), Arrays.asList(ips)));
     }
 
+    /**
+     * The IP families every pod has an address of, in the order of the first pod's addresses (the cluster's primary
+     * family first); empty while pods have no IPs. A single-stack cluster gives one, a dual-stack one two.
+     */
+    public List<IpFamily> families() {
+        List<Pod> all = pods();
+        if (all.isEmpty()) {
+            return List.of();
+        }
+        return all.get(0).ips().stream().map(IpFamily::of).distinct()
+                .filter(f -> all.stream().allMatch(p -> p.ips().stream().anyMatch(ip -> IpFamily.of(ip) == f)))
+                .toList();
+    }
+
+    /**
+     * This topology as traffic of one family sees it: every pod keeps only its addresses of that family. ipBlock and
+     * networks peers match by address, so an IPv4 CIDR matches no pod here when the family is IPv6 — which is what an
+     * IPv6 packet meets on the wire.
+     */
+    public Topology only(IpFamily family) {
+        return mapPods(p -> true, p -> new Pod(p.id(), p.labels(), p.ports(),
+                p.ips().stream().filter(ip -> IpFamily.of(ip) == family).toList()));
+    }
+
+    /** The pod's first address of the family; a pod without one is an error (families() names those every pod has). */
+    public String ip(PodId pod, IpFamily family) {
+        return pod(pod).ips().stream().filter(ip -> IpFamily.of(ip) == family).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("pod " + pod + " has no " + family + " address: "
+                        + pod(pod).ips()));
+    }
+
     public List<String> namespaces() {
         return List.copyOf(namespaces.keySet());
     }

@@ -107,7 +107,7 @@ public final class BatchProber {
     }
 
     /** Runs every request once: one exec per source pod, pods in parallel. Results by request key. */
-    public Map<String, ProbeResult> run(List<ProbeRequest> requests) {
+    public Map<ProbeKey, ProbeResult> run(List<ProbeRequest> requests) {
         checkUniqueKeys(requests);
         Map<PodRef, List<ProbeRequest>> bySource = requests.stream()
                 .collect(Collectors.groupingBy(ProbeRequest::source, LinkedHashMap::new, Collectors.toList()));
@@ -117,10 +117,10 @@ public final class BatchProber {
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, bySource.size()));
         try {
-            List<Future<Map<String, ProbeResult>>> futures = new ArrayList<>();
+            List<Future<Map<ProbeKey, ProbeResult>>> futures = new ArrayList<>();
             bySource.forEach((source, batch) -> futures.add(pool.submit(() -> runBatch(source, batch))));
-            Map<String, ProbeResult> results = new HashMap<>();
-            for (Future<Map<String, ProbeResult>> f : futures) {
+            Map<ProbeKey, ProbeResult> results = new HashMap<>();
+            for (Future<Map<ProbeKey, ProbeResult>> f : futures) {
                 results.putAll(f.get());
             }
             return results;
@@ -140,21 +140,19 @@ public final class BatchProber {
      * source pod per round. The loop is bounded by the deadline: each round starts at least one interval
      * after the previous one, and no round starts after the deadline.
      */
-    public Verification verify(List<ProbeRequest> requests, Map<String, Boolean> expectAllowed, Duration deadline) {
-        Map<String, ProbeRequest> byKey = new LinkedHashMap<>();
-        requests.forEach(r -> byKey.put(r.key(), r));
+    public Verification verify(List<ProbeRequest> requests, Map<ProbeKey, Boolean> expectAllowed, Duration deadline) {
         checkUniqueKeys(requests);
-        Set<String> unexpected = new HashSet<>(byKey.keySet());
-        unexpected.removeAll(expectAllowed.keySet());
+        List<String> unexpected = requests.stream().filter(r -> !expectAllowed.containsKey(r.key()))
+                .map(ProbeRequest::name).sorted().toList();
         if (!unexpected.isEmpty()) {
-            throw new IllegalArgumentException("no expectation for " + unexpected.stream().sorted().toList());
+            throw new IllegalArgumentException("no expectation for " + unexpected);
         }
         int execsBefore = execs.get();
         long start = System.nanoTime();
         long deadlineAt = start + deadline.toNanos();
         long roundStart = start;
-        Map<String, ProbeResult> observed = new HashMap<>(run(requests));
-        Map<String, Duration> matchedAt = new HashMap<>();
+        Map<ProbeKey, ProbeResult> observed = new HashMap<>(run(requests));
+        Map<ProbeKey, Duration> matchedAt = new HashMap<>();
         Duration convergedAfter = null;
         int rounds = 1;
         boolean lateRetryDone = false;
@@ -162,7 +160,7 @@ public final class BatchProber {
             Duration sinceStart = Duration.ofNanos(roundStart - start);
             List<ProbeRequest> pending = new ArrayList<>();
             for (ProbeRequest r : requests) {
-                if (Verification.matches(observed.get(r.key()), expectAllowed.get(r.key()))) {
+                if (ProbedPair.matches(observed.get(r.key()), expectAllowed.get(r.key()))) {
                     matchedAt.putIfAbsent(r.key(), sinceStart);
                 } else {
                     matchedAt.remove(r.key());
@@ -190,8 +188,9 @@ public final class BatchProber {
             observed.putAll(run(pending));
             rounds++;
         }
-        return new Verification(byKey, expectAllowed, observed, matchedAt,
-                java.util.Optional.ofNullable(convergedAfter), rounds, execs.get() - execsBefore,
+        List<ProbedPair> pairs = requests.stream().map(r -> new ProbedPair(r, expectAllowed.get(r.key()),
+                observed.get(r.key()), Optional.ofNullable(matchedAt.get(r.key())))).toList();
+        return new Verification(pairs, Optional.ofNullable(convergedAfter), rounds, execs.get() - execsBefore,
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -200,7 +199,7 @@ public final class BatchProber {
      * rest (ping, SCTP, DNS, HTTP…) as tools in the shell batch — with the perl process as one more entry of that
      * batch when there are both. A pod without perl costs one extra exec, once; its probes then all go to the shell.
      */
-    private Map<String, ProbeResult> runBatch(PodRef source, List<ProbeRequest> batch) {
+    private Map<ProbeKey, ProbeResult> runBatch(PodRef source, List<ProbeRequest> batch) {
         List<ProbeRequest> sockets = socketBatch && !withoutPerl.contains(source)
                 ? batch.stream().filter(r -> r.probe().socketCheck().isPresent()).toList() : List.of();
         if (sockets.isEmpty()) {
@@ -211,7 +210,7 @@ public final class BatchProber {
         Duration running = checks.stream().map(SocketCheck::timeout).reduce(probeTimeout,
                 (a, b) -> a.compareTo(b) >= 0 ? a : b).plus(SocketBatch.PER_PROBE.multipliedBy(checks.size()));
         List<String> perl = SocketBatch.command(checks, running.plusSeconds(1));
-        Map<String, ProbeResult> results = new LinkedHashMap<>();
+        Map<ProbeKey, ProbeResult> results = new LinkedHashMap<>();
         ExecResult socketOutput;
         Optional<ExecResult> viaAgent = tools.isEmpty() && agents != null
                 ? agents.run(source, checks, running) : Optional.empty();
@@ -253,7 +252,7 @@ public final class BatchProber {
      * What a shell batch gave: the results of its probes; the exec that failed as a whole (else null); the output of
      * the extra entry when there was one (an empty piece with exit -1 when it left no record).
      */
-    private record Shell(Map<String, ProbeResult> results, Attempt failed, ExecResult extraPiece) {
+    private record Shell(Map<ProbeKey, ProbeResult> results, Attempt failed, ExecResult extraPiece) {
     }
 
     /** The probes as tools in the shell batch, plus {@code extra} (the socket batch's argv) as one more entry if given. */
@@ -270,7 +269,7 @@ public final class BatchProber {
         Attempt attempt = exec(source, BatchScript.command(commands, running.plusSeconds(1)),
                 running.plus(Probe.EXEC_MARGIN));
         ExecResult exec = attempt.exec();
-        Map<String, ProbeResult> results = new LinkedHashMap<>();
+        Map<ProbeKey, ProbeResult> results = new LinkedHashMap<>();
         if (!exec.completed()) {
             batch.forEach(r -> results.put(r.key(), execFailed(source, batch.size(), attempt, r)));
             return new Shell(results, attempt, null);
@@ -314,10 +313,11 @@ public final class BatchProber {
     }
 
     private static void checkUniqueKeys(List<ProbeRequest> requests) {
-        Set<String> seen = new HashSet<>();
+        Set<ProbeKey> seen = new HashSet<>();
         for (ProbeRequest r : requests) {
             if (!seen.add(r.key())) {
-                throw new IllegalArgumentException("probe key '" + r.key() + "' is used twice; keys must be unique");
+                throw new IllegalArgumentException("probe '" + r.name() + "' (" + r.key()
+                        + ") is requested twice; keys must be unique");
             }
         }
     }

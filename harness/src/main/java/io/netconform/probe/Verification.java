@@ -1,73 +1,73 @@
 package io.netconform.probe;
 
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * The end of a retry-to-deadline verification: the last observation of every key, which ones came to
- * match their expectation, and when the whole set first matched ("policy enforcement latency").
+ * The end of a retry-to-deadline verification: every probed pair with its expectation, last observation and since
+ * when it matched, and when the whole set first matched ("policy enforcement latency").
  *
- * @param requests       what was probed, by key
- * @param expectAllowed  the expectation, by key
- * @param observed       the last result of every key
- * @param matchedAt      for keys that match at the end: the start of the round since which they matched
- * @param convergedAfter the start of the first round in which every key matched; empty if that never happened
- * @param rounds         probing rounds run (the first covers every key, later ones only the pending keys)
+ * @param pairs          every probed pair, in request order; keys unique
+ * @param convergedAfter the start of the first round in which every pair matched; empty if that never happened
+ * @param rounds         probing rounds run (the first covers every pair, later ones only the pending pairs)
  * @param execs          execs those rounds cost
  * @param waited         wall time of the whole verification
  */
-public record Verification(Map<String, ProbeRequest> requests, Map<String, Boolean> expectAllowed,
-                           Map<String, ProbeResult> observed, Map<String, Duration> matchedAt,
-                           Optional<Duration> convergedAfter, int rounds, int execs, Duration waited) {
+public record Verification(List<ProbedPair> pairs, Optional<Duration> convergedAfter, int rounds, int execs,
+                           Duration waited) {
 
     public Verification {
-        requests = Map.copyOf(requests);
-        expectAllowed = Map.copyOf(expectAllowed);
-        observed = Map.copyOf(observed);
-        matchedAt = Map.copyOf(matchedAt);
+        pairs = List.copyOf(pairs);
+        Set<ProbeKey> seen = new HashSet<>();
+        for (ProbedPair p : pairs) {
+            if (!seen.add(p.key())) {
+                throw new IllegalArgumentException("probe key " + p.key() + " appears twice; keys must be unique");
+            }
+        }
     }
 
-    /** An ERROR never matches: it is neither allowed nor blocked. */
-    static boolean matches(ProbeResult result, boolean expectAllowed) {
-        return result.verdict() != Verdict.ERROR && result.verdict().allowed() == expectAllowed;
+    /** The pair probed under this key, if one was. */
+    public Optional<ProbedPair> find(ProbeKey key) {
+        return pairs.stream().filter(p -> p.key().equals(key)).findFirst();
+    }
+
+    /** The pair probed under this key; asking for one never probed is a caller's bug. */
+    public ProbedPair pair(ProbeKey key) {
+        return find(key).orElseThrow(() -> new IllegalArgumentException("nothing was probed under " + key));
+    }
+
+    /** The last observation of the probe under this key. */
+    public ProbeResult result(ProbeKey key) {
+        return pair(key).result();
     }
 
     public boolean converged() {
         return convergedAfter.isPresent();
     }
 
-    public boolean converged(String key) {
-        return matchedAt.containsKey(key);
+    /** Pairs observed allowed/blocked against the expectation at the deadline (errors excluded), by name. */
+    public List<ProbedPair> mismatches() {
+        return byName(pairs.stream().filter(ProbedPair::mismatch));
     }
 
-    /** Keys observed allowed/blocked against the expectation at the deadline (errors excluded). */
-    public List<String> mismatches() {
-        return observed.entrySet().stream()
-                .filter(e -> e.getValue().verdict() != Verdict.ERROR && !converged(e.getKey()))
-                .map(Map.Entry::getKey).sorted().toList();
+    /** Pairs that could not be observed even after retrying to the deadline, by name. */
+    public List<ProbedPair> errors() {
+        return byName(pairs.stream().filter(ProbedPair::error));
     }
 
-    /** Keys that could not be observed even after retrying to the deadline. */
-    public List<String> errors() {
-        return observed.entrySet().stream().filter(e -> e.getValue().verdict() == Verdict.ERROR)
-                .map(Map.Entry::getKey).sorted().toList();
-    }
-
-    /** One block per wrong or unobservable key: expected, got, why, and the command that repeats it. */
+    /** One block per wrong or unobservable pair: expected, got, why, and the command that repeats it. */
     public String describeFailures() {
-        return java.util.stream.Stream.concat(mismatches().stream(), errors().stream())
-                .map(this::describe).collect(Collectors.joining("\n"));
+        return Stream.concat(mismatches().stream(), errors().stream())
+                .map(p -> p.describe(waited)).collect(Collectors.joining("\n"));
     }
 
-    private String describe(String key) {
-        ProbeRequest request = requests.get(key);
-        ProbeResult result = observed.get(key);
-        String expected = expectAllowed.get(key) ? "ALLOWED" : "BLOCKED";
-        return key + " (" + request.source() + " -> " + request.target() + ")   expected " + expected + ", got "
-                + result.verdict() + " (" + result.detail() + ") after " + waited.toMillis() + " ms\n"
-                + "  reproduce: " + result.reproduce();
+    private static List<ProbedPair> byName(Stream<ProbedPair> pairs) {
+        return pairs.sorted(Comparator.comparing(ProbedPair::name)).toList();
     }
 }

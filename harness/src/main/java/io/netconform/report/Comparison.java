@@ -168,10 +168,11 @@ public final class Comparison {
                     }
                     String b = was.observed().get(wasRow).get(wasCol);
                     String a = m.observed().get(i).get(j);
-                    if (!a.equals(b)) {
+                    // a drop turning into a reject is no flip of reachability, and an older summary wrote both as X
+                    if (!Summary.Matrix.outcome(a).equals(Summary.Matrix.outcome(b))) {
                         String expected = m.expected().get(i).get(j);
                         flips.add(new Flip(m.key(), m.rows().get(i), m.cols().get(j), b, a, expected,
-                                !a.equals(expected)));
+                                !Summary.Matrix.outcome(a).equals(expected)));
                     }
                 }
             }

@@ -89,8 +89,9 @@ public record Summary(
 
     /**
      * One reachability matrix: {@code expected[i][j]} / {@code observed[i][j]} for traffic from
-     * {@code rows[i]} to {@code cols[j]}, each {@code "."} allowed, {@code "X"} blocked, {@code "?"} error,
-     * {@code "-"} not probed.
+     * {@code rows[i]} to {@code cols[j]}, each {@code "."} allowed, {@code "X"} blocked (observed: no answer, a drop),
+     * {@code "R"} refused, {@code "E"} could not observe, {@code "?"} not observed, {@code "-"} a pod to itself.
+     * Summaries written before R and E existed have {@code "X"} for a reject and {@code "?"} for an error.
      */
     public record Matrix(String suite, String check, int port, String protocol, String ipFamily,
                          List<String> rows, List<String> cols, List<List<String>> expected,
@@ -104,6 +105,19 @@ public record Summary(
                 throw new IllegalArgumentException("matrix " + check + ": " + rows.size() + " rows but expected has "
                         + expected.size() + " and observed " + observed.size());
             }
+        }
+
+        /**
+         * What a cell says about reachability, as an expectation can: a reject is blocked ({@code "R"} reads {@code "X"})
+         * and could-not-observe is not observed ({@code "E"} reads {@code "?"}), so summaries from before those marks
+         * compare with newer ones.
+         */
+        public static String outcome(String cell) {
+            return switch (cell) {
+                case "R" -> "X";
+                case "E" -> "?";
+                default -> cell;
+            };
         }
 
         /** Key that identifies "the same matrix" in two runs. */

@@ -15,7 +15,7 @@ import io.netconform.cluster.PodStartException;
 import io.netconform.cluster.TestPods;
 import io.netconform.exec.PodRef;
 import io.netconform.junit.Fleet;
-import io.netconform.junit.IpFamily;
+import io.netconform.policy.IpFamily;
 import io.netconform.junit.Run;
 import io.netconform.report.Report;
 import org.awaitility.core.ConditionTimeoutException;

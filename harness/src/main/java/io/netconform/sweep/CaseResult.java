@@ -1,9 +1,12 @@
 package io.netconform.sweep;
 
+import io.netconform.policy.IpFamily;
 import io.netconform.policy.Port;
 import io.netconform.policy.PolicyOracle;
 import io.netconform.policy.Reachability;
+import io.netconform.probe.ProbeKey;
 import io.netconform.probe.ProbeResult;
+import io.netconform.probe.ProbedPair;
 import io.netconform.probe.Verification;
 
 import java.time.Duration;
@@ -25,22 +28,29 @@ public record CaseResult(SweepCase sweepCase, List<Step> steps, Duration took, i
     /**
      * One check: every ordered pair on every probed port, probed until it matched or the converge deadline passed.
      *
-     * @param name     "baseline", "policies" or the action ("after relabel pod x/a {tier=db}")
-     * @param expected per port, from the oracle
-     * @param observed per port; UNKNOWN where the probe could not observe
+     * @param name         "baseline", "policies" or the action ("after relabel pod x/a {tier=db}")
+     * @param expected     per port and IP family, from that family's oracle
+     * @param observed     per port and IP family; E where the probe could not observe
+     * @param oracles      per IP family: the oracle over that family's addresses (it explains why a pair was expected)
+     * @param verification every pair of every port and family
      */
-    public record Step(String name, Map<Port, Reachability> expected, Map<Port, Reachability> observed,
-                       PolicyOracle oracle, Verification verification, Map<String, Pair> keys) {
+    public record Step(String name, Map<Grid, Reachability> expected, Map<Grid, Reachability> observed,
+                       Map<IpFamily, PolicyOracle> oracles, Verification verification) {
 
-        /** A probe key's pair and port. */
-        public record Pair(Reachability.Pair pair, Port port) {
+        /** One grid of a step: a port, over one IP family. */
+        public record Grid(Port port, IpFamily family) {
+            /** The port alone on IPv4 (as the sweep always named its grids), with the family otherwise. */
+            @Override
+            public String toString() {
+                return family == IpFamily.IPV4 ? port.toString() : port + " " + family;
+            }
         }
 
-        public List<String> mismatches() {
+        public List<ProbedPair> mismatches() {
             return verification.mismatches();
         }
 
-        public List<String> errors() {
+        public List<ProbedPair> errors() {
             return verification.errors();
         }
 
@@ -48,18 +58,20 @@ public record CaseResult(SweepCase sweepCase, List<Step> steps, Duration took, i
             return verification.convergedAfter();
         }
 
-        /** Per port with a wrong pair: the wrong pairs (expected, observed verdict, why, reproduce) and the three grids. */
+        /** Per grid with a wrong pair: the wrong pairs (expected, observed verdict, why, reproduce) and the three grids. */
         public String describe() {
             StringBuilder text = new StringBuilder();
-            for (Port port : expected.keySet()) {
-                Reachability e = expected.get(port);
-                Reachability o = observed.get(port);
+            for (Grid grid : expected.keySet()) {
+                Reachability e = expected.get(grid);
+                Reachability o = observed.get(grid);
                 if (e.diff(o).isEmpty()) {
                     continue;
                 }
-                text.append(Reachability.report(e, o, pair -> oracle.predict(pair.from(), pair.to(), port).why(),
-                        pair -> result(pair, port).map(r -> r.verdict() + ": " + r.detail()).orElse(null),
-                        pair -> result(pair, port).map(ProbeResult::reproduce).orElse(null))).append('\n');
+                PolicyOracle oracle = oracles.get(grid.family());
+                text.append(grid.family() == IpFamily.IPV4 ? "" : grid.family() + ": ")
+                        .append(Reachability.report(e, o, pair -> oracle.predict(pair.from(), pair.to(), grid.port()).why(),
+                        pair -> result(pair, grid).map(r -> r.verdict() + ": " + r.detail()).orElse(null),
+                        pair -> result(pair, grid).map(ProbeResult::reproduce).orElse(null))).append('\n');
             }
             if (!errors().isEmpty()) {
                 text.append("could not observe ").append(errors().size()).append(" probes (exec or tool errors, not verdicts):\n")
@@ -68,8 +80,9 @@ public record CaseResult(SweepCase sweepCase, List<Step> steps, Duration took, i
             return text.toString();
         }
 
-        private Optional<ProbeResult> result(Reachability.Pair pair, Port port) {
-            return Optional.ofNullable(verification.observed().get(SweepRunner.key(pair, port)));
+        private Optional<ProbeResult> result(Reachability.Pair pair, Grid grid) {
+            return verification.find(new ProbeKey.Pair(pair.from(), pair.to(), grid.port(), grid.family()))
+                    .map(ProbedPair::result);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.netconform.sweep;
 
 import io.netconform.policy.Topology;
+import io.netconform.probe.ProbedPair;
 import io.netconform.report.Json;
 
 import java.io.IOException;
@@ -253,8 +254,8 @@ public final class Sweep {
             step.put("rounds", s.verification().rounds());
             step.put("probedMs", s.verification().waited().toMillis());
             step.put("execs", s.verification().execs());
-            step.put("mismatches", s.mismatches());
-            step.put("errors", s.errors());
+            step.put("mismatches", s.mismatches().stream().map(ProbedPair::name).toList());
+            step.put("errors", s.errors().stream().map(ProbedPair::name).toList());
             return step;
         }).toList());
         return c;

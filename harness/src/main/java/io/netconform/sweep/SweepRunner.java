@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.netconform.junit.Deployment;
 import io.netconform.junit.Run;
 import io.netconform.policy.ClusterPolicy;
+import io.netconform.policy.IpFamily;
 import io.netconform.policy.PodId;
 import io.netconform.policy.PolicyOracle;
 import io.netconform.policy.Port;
@@ -14,7 +15,9 @@ import io.netconform.policy.Topology;
 import io.netconform.probe.BatchProber;
 import io.netconform.probe.SocketAgents;
 import io.netconform.probe.Probe;
+import io.netconform.probe.ProbeKey;
 import io.netconform.probe.ProbeRequest;
+import io.netconform.probe.ProbedPair;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
@@ -102,10 +105,6 @@ public final class SweepRunner {
         return agents.batches();
     }
 
-    static String key(Reachability.Pair pair, Port port) {
-        return pair + " " + port;
-    }
-
     public CaseResult run(SweepCase c) {
         long t0 = System.nanoTime();
         int execs0 = prober.execCount();
@@ -135,35 +134,38 @@ public final class SweepRunner {
 
     private CaseResult.Step check(String name, Topology topology, List<NetworkPolicy> policies,
                                   List<ClusterPolicy> clusterPolicies) {
-        // probing uses the deployed IPs; the oracle sees the labels of this step
-        PolicyOracle oracle = new PolicyOracle(topology, policies, clusterPolicies);
-        Map<Port, Reachability> expected = new LinkedHashMap<>();
+        // one oracle per IP family the model's pods have: ipBlock peers match by address, and a packet of one family
+        // carries no address of the other (identical to one oracle over all addresses on a single-stack cluster)
+        List<IpFamily> families = topology.families();
+        boolean dualStack = families.size() > 1;
+        Map<IpFamily, PolicyOracle> oracles = new LinkedHashMap<>();
+        Map<CaseResult.Step.Grid, Reachability> expected = new LinkedHashMap<>();
         List<ProbeRequest> requests = new ArrayList<>();
-        Map<String, Boolean> expectAllowed = new LinkedHashMap<>();
-        Map<String, CaseResult.Step.Pair> keys = new LinkedHashMap<>();
-        for (Port port : ports) {
-            Reachability e = oracle.reachability(port);
-            expected.put(port, e);
-            for (Reachability.Pair pair : e.pairs()) {
-                String key = key(pair, port);
-                String ip = topology.pod(pair.to()).ips().get(0);
-                requests.add(new ProbeRequest(key, deployment.pod(pair.from()), Probe.port(ip, port, prober.probeTimeout()),
-                        pair.to() + " " + ip));
-                expectAllowed.put(key, e.get(pair.from(), pair.to()) == Reachability.State.ALLOWED);
-                keys.put(key, new CaseResult.Step.Pair(pair, port));
+        Map<ProbeKey, Boolean> expectAllowed = new LinkedHashMap<>();
+        for (IpFamily family : families) {
+            // probing uses the deployed IPs; the oracle sees the labels of this step
+            PolicyOracle oracle = new PolicyOracle(topology.only(family), policies, clusterPolicies);
+            oracles.put(family, oracle);
+            for (Port port : ports) {
+                Reachability e = oracle.reachability(port);
+                expected.put(new CaseResult.Step.Grid(port, family), e);
+                for (Reachability.Pair pair : e.pairs()) {
+                    ProbeKey key = new ProbeKey.Pair(pair.from(), pair.to(), port, family);
+                    String ip = topology.ip(pair.to(), family);
+                    requests.add(new ProbeRequest(key, pair + " " + port + (dualStack ? " " + family : ""),
+                            deployment.pod(pair.from()), Probe.port(ip, port, prober.probeTimeout()), pair.to() + " " + ip));
+                    expectAllowed.put(key, e.get(pair.from(), pair.to()) == Reachability.State.ALLOWED);
+                }
             }
         }
         Verification v = prober.verify(requests, expectAllowed, converge);
-        Map<Port, Reachability> observed = new LinkedHashMap<>();
-        ports.forEach(p -> observed.put(p, Reachability.unknown(topology, p)));
-        v.observed().forEach((key, result) -> {
-            CaseResult.Step.Pair at = keys.get(key);
-            if (result.verdict() != Verdict.ERROR) {
-                observed.get(at.port()).set(at.pair().from(), at.pair().to(),
-                        result.verdict().allowed() ? Reachability.State.ALLOWED : Reachability.State.BLOCKED);
-            }
-        });
-        return new CaseResult.Step(name, expected, observed, oracle, v, keys);
+        Map<CaseResult.Step.Grid, Reachability> observed = new LinkedHashMap<>();
+        expected.keySet().forEach(g -> observed.put(g, Reachability.unknown(topology, g.port())));
+        for (ProbedPair p : v.pairs()) {
+            ProbeKey.Pair at = p.pair().orElseThrow();
+            observed.get(new CaseResult.Step.Grid(at.port(), at.family())).set(at.from(), at.to(), p.observed());
+        }
+        return new CaseResult.Step(name, expected, observed, oracles, v);
     }
 
     /**

@@ -15,11 +15,14 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.netconform.cluster.Cluster;
 import io.netconform.exec.PodRef;
 import io.netconform.exec.ScriptedExecutor;
+import io.netconform.policy.IpFamily;
 import io.netconform.policy.PodId;
 import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import io.netconform.probe.BatchProber;
+import io.netconform.probe.ProbeKey;
+import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
 import io.netconform.report.BrokenCheck;
 import io.netconform.report.CheckFailure;
@@ -61,6 +64,8 @@ class LiveScenarioTest {
 
     final List<String> console = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger podsStarted = new AtomicInteger();
+    /** Whether the stand-in kubelet gives pods an IPv6 address after the IPv4 one, as a dual-stack cluster does. */
+    volatile boolean dualStack;
     SharedIndexInformer<Pod> kubelet;
     Run run;
 
@@ -76,8 +81,14 @@ class LiveScenarioTest {
                 if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())) {
                     return;
                 }
-                String ip = "10.42.0." + podsStarted.incrementAndGet();
-                pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip).addNewPodIP().withIp(ip).endPodIP()
+                int n = podsStarted.incrementAndGet();
+                String ip = "10.42.0." + n;
+                PodStatusBuilder status = new PodStatusBuilder().withPhase("Running").withPodIP(ip)
+                        .addNewPodIP().withIp(ip).endPodIP();
+                if (dualStack) {
+                    status.addNewPodIP().withIp("fd00:42::" + n).endPodIP();
+                }
+                pod.setStatus(status
                         .withContainerStatuses(pod.getSpec().getContainers().stream().map(c -> new ContainerStatusBuilder()
                                 .withName(c.getName()).withImage(c.getImage()).withReady(true)
                                 .withNewState().withNewRunning().endRunning().endState().build()).toList())
@@ -124,6 +135,18 @@ class LiveScenarioTest {
 
     static String ip(Scenario scenario, String podId) {
         return scenario.topology().pod(PodId.of(podId)).ips().get(0);
+    }
+
+    static String ipv6(Scenario scenario, String podId) {
+        return scenario.topology().ip(PodId.of(podId), IpFamily.IPV6);
+    }
+
+    /** Ingress to every backend pod from the pod network's IPv4 range only: an IPv6 packet matches no peer. */
+    static NetworkPolicy backendFromIpv4Range() {
+        return new NetworkPolicyBuilder().withNewMetadata().withName("from-ipv4-range").withNamespace("backend").endMetadata()
+                .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress")
+                .addNewIngress().addNewFrom().withNewIpBlock().withCidr("10.42.0.0/16").endIpBlock().endFrom().endIngress()
+                .endSpec().build();
     }
 
     List<String> namespaces() {
@@ -293,5 +316,78 @@ class LiveScenarioTest {
                     .contains("\n    reproduce: kubectl exec -n ")
                     .contains("\n  evidence: " + reports.resolve("evidence"));
         }
+    }
+
+    @Test
+    void dualStackPodsAreProbedOnEveryFamilyAndAnIpv4IpBlockAdmitsNoIpv6Traffic() {
+        dualStack = true;
+        ScriptedExecutor enforcing = new ScriptedExecutor();
+        try (Scenario scenario = scenario("DualStack.ipBlock", null, enforcing)) {
+            scenario.deploy(FRONT_AND_BACK).apply(backendFromIpv4Range());
+            // the CNI enforces the policy on IPv6 too: nothing gets into backend over IPv6, db rejects instead of dropping
+            for (String from : List.of("frontend/web", "backend/api", "backend/db")) {
+                for (String to : List.of("backend/api", "backend/db")) {
+                    if (!from.equals(to)) {
+                        enforcing.when(from(source(scenario, from)).to(ipv6(scenario, to), HTTP)).drops();
+                    }
+                }
+            }
+            enforcing.when(from(source(scenario, "backend/api")).to(ipv6(scenario, "backend/db"), HTTP)).refuses();
+
+            // the case is written for the primary family: every pod is inside 10.42.0.0/16, so all of it is open
+            Verification v = scenario.verify(HTTP, Reachability.allAllowed(FRONT_AND_BACK, HTTP));
+
+            assertThat(v.converged()).as(v.describeFailures()).isTrue();
+            assertThat(v.pairs()).hasSize(12);
+            assertThat(v.pairs().stream().map(p -> p.pair().orElseThrow().family()).distinct())
+                    .containsExactly(IpFamily.IPV4, IpFamily.IPV6);
+            assertThat(enforcing.calls()).flatExtracting(ScriptedExecutor.Call::probes)
+                    .anySatisfy(argv -> assertThat(argv).contains(ipv6(scenario, "backend/db")))
+                    .anySatisfy(argv -> assertThat(argv).contains(ip(scenario, "backend/db")));
+            assertThat(v.pair(new ProbeKey.Pair(PodId.of("backend/api"), PodId.of("backend/db"), HTTP, IpFamily.IPV6)).verdict())
+                    .isEqualTo(Verdict.REFUSED);
+        }
+        List<Summary.Matrix> matrices = run.summary().summary().reachability();
+        assertThat(matrices).extracting(Summary.Matrix::ipFamily).containsExactly("IPv4", "IPv6");
+        assertThat(matrices.get(0).observed()).containsExactly(
+                List.of("-", ".", "."),
+                List.of(".", "-", "."),
+                List.of(".", ".", "-"));
+        assertThat(matrices.get(1).expected()).containsExactly(
+                List.of("-", "X", "X"),
+                List.of(".", "-", "X"),
+                List.of(".", "X", "-"));
+        assertThat(matrices.get(1).observed()).as("a reject keeps its own mark").containsExactly(
+                List.of("-", "X", "X"),
+                List.of(".", "-", "R"),
+                List.of(".", "X", "-"));
+    }
+
+    @Test
+    void aCniThatLeavesIpv6OpenFailsOnTheIpv6PairsOnly() {
+        dualStack = true;
+        try (Scenario scenario = scenario("DualStack.open", null, new ScriptedExecutor())) {
+            scenario.deploy(FRONT_AND_BACK).apply(backendFromIpv4Range());
+
+            assertThatThrownBy(() -> scenario.verify(HTTP, Reachability.allAllowed(FRONT_AND_BACK, HTTP)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("[unexpected-allow] DualStack.open: IPv6: 4 of 6 pairs wrong on TCP/8080")
+                    .hasMessageContaining("frontend/web -> backend/api   expected BLOCKED, got ALLOWED")
+                    .hasMessageContaining(ipv6(scenario, "backend/api"))
+                    .message().doesNotContain("IPv4: ");
+        }
+    }
+
+    @Test
+    void aSingleStackClusterIsProbedOnceAndRecordedAsItsFamily() {
+        try (Scenario scenario = scenario("SingleStack.open", null, new ScriptedExecutor())) {
+            scenario.deploy(FRONT_AND_BACK);
+            Verification v = scenario.verify(HTTP, Reachability.allAllowed(FRONT_AND_BACK, HTTP));
+            assertThat(v.pairs()).hasSize(6).allSatisfy(p -> {
+                assertThat(p.pair().orElseThrow().family()).isEqualTo(IpFamily.IPV4);
+                assertThat(p.name()).doesNotContain("IPv4");
+            });
+        }
+        assertThat(run.summary().summary().reachability()).extracting(Summary.Matrix::ipFamily).containsExactly("IPv4");
     }
 }

@@ -86,7 +86,7 @@ class ReachabilityTest {
                 backend/api -           .
                 backend/db  .           -
 
-                observed:
+                observed (. allowed, X no answer (dropped), R refused, E could not observe):
                 TCP/8080    backend/api backend/db
                 backend/api -           X
                 backend/db  .           -
@@ -108,5 +108,39 @@ class ReachabilityTest {
                 """);
         Reachability expected = Reachability.allAllowed(SHOP, HTTP).denyIngressTo("backend/db").allow("backend/api", "backend/db");
         assertThat(oracle.reachability(HTTP).diff(expected)).isEmpty();
+    }
+
+    /** An observed grid keeps a drop, a reject and a probe that could not observe apart; the comparison does not. */
+    @Test
+    void observedGridsMarkDropRejectAndErrorApartWhileTheComparisonAsksOnlyAllowedOrNot() {
+        Topology t = Topology.of("x/a", "x/b", "x/c").serving(HTTP);
+        Reachability expected = Reachability.allAllowed(t, HTTP).denyIngressTo("x/c").deny("x/c", "x/a");
+        Reachability observed = Reachability.allAllowed(t, HTTP)
+                .set(PodId.of("x/a"), PodId.of("x/c"), State.BLOCKED)     // dropped, as expected
+                .set(PodId.of("x/b"), PodId.of("x/c"), State.REFUSED)     // rejected: as blocked as a drop
+                .set(PodId.of("x/c"), PodId.of("x/a"), State.ERROR)       // could not observe: never a match
+                .set(PodId.of("x/c"), PodId.of("x/b"), State.REFUSED);    // rejected where ALLOWED was expected
+
+        assertThat(observed.render()).isEqualTo("""
+                TCP/8080 x/a x/b x/c
+                x/a      -   .   X
+                x/b      .   -   R
+                x/c      E   R   -
+                """);
+        assertThat(expected.render()).as("an expectation is allowed or blocked").doesNotContain("R").doesNotContain("E");
+        assertThat(expected.diff(observed)).containsExactly(
+                new Pair(PodId.of("x/c"), PodId.of("x/a")),
+                new Pair(PodId.of("x/c"), PodId.of("x/b")));
+        assertThat(expected.renderComparison(observed)).isEqualTo("""
+                TCP/8080 x/a x/b x/c
+                x/a      -   .   .
+                x/b      .   -   .
+                x/c      X   X   -
+                """);
+        assertThat(Reachability.report(expected, observed, null, null))
+                .contains("x/c -> x/a   expected BLOCKED, got ERROR")
+                .contains("x/c -> x/b   expected ALLOWED, got REFUSED")
+                .contains("observed (" + State.LEGEND + "):")
+                .doesNotContain("x/b -> x/c");
     }
 }

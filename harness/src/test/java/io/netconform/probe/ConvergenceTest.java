@@ -19,6 +19,11 @@ class ConvergenceTest {
     static final PodRef XA = new PodRef("x", "a", "main");
     static final PodRef XB = new PodRef("x", "b", "main");
 
+    /** A request's key when it is named by text, as these requests are. */
+    static ProbeKey named(String name) {
+        return new ProbeKey.Named(name);
+    }
+
     static ProbeRequest req(PodRef source, String ip, Port port) {
         return new ProbeRequest(source + " -> " + ip + " " + port, source, Probe.port(ip, port, T), "y/b " + ip);
     }
@@ -31,15 +36,15 @@ class ConvergenceTest {
                 .when(from("x/a").to("10.0.0.2", Port.tcp(80))).after(Duration.ofSeconds(2)).drops();
         List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.tcp(80)), req(XA, "10.0.0.3", Port.tcp(80)),
                 req(XB, "10.0.0.2", Port.tcp(80)));
-        Map<String, Boolean> expected = Map.of("x/a -> 10.0.0.2 TCP/80", false, "x/a -> 10.0.0.3 TCP/80", true,
-                "x/b -> 10.0.0.2 TCP/80", true);
+        Map<ProbeKey, Boolean> expected = Map.of(named("x/a -> 10.0.0.2 TCP/80"), false, named("x/a -> 10.0.0.3 TCP/80"), true,
+                named("x/b -> 10.0.0.2 TCP/80"), true);
 
         Verification v = new BatchProber(net, T).withPollInterval(Duration.ofMillis(500))
                 .verify(requests, expected, Duration.ofSeconds(10));
 
         assertThat(v.converged()).as(v.describeFailures()).isTrue();
         assertThat(v.convergedAfter()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4)));
-        assertThat(v.observed().get("x/a -> 10.0.0.2 TCP/80").verdict()).isEqualTo(Verdict.TIMEOUT);
+        assertThat(v.result(named("x/a -> 10.0.0.2 TCP/80")).verdict()).isEqualTo(Verdict.TIMEOUT);
         assertThat(v.rounds()).isGreaterThan(1);
         // round 1: two pods; every later round: only x/a, carrying only the pending probe
         assertThat(v.execs()).isEqualTo(2 + (v.rounds() - 1));
@@ -55,7 +60,7 @@ class ConvergenceTest {
         ScriptedExecutor net = new ScriptedExecutor();
         net.when(from("x/a").to("10.0.0.2", Port.udp(81))).drops();
         List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.udp(81)), req(XA, "10.0.0.3", Port.udp(81)));
-        Map<String, Boolean> expected = Map.of("x/a -> 10.0.0.2 UDP/81", true, "x/a -> 10.0.0.3 UDP/81", true);
+        Map<ProbeKey, Boolean> expected = Map.of(named("x/a -> 10.0.0.2 UDP/81"), true, named("x/a -> 10.0.0.3 UDP/81"), true);
 
         long start = System.nanoTime();
         Verification v = new BatchProber(net, T).verify(requests, expected, Duration.ofSeconds(3));
@@ -63,8 +68,8 @@ class ConvergenceTest {
 
         assertThat(v.converged()).isFalse();
         assertThat(v.convergedAfter()).isEmpty();
-        assertThat(v.mismatches()).containsExactly("x/a -> 10.0.0.2 UDP/81");
-        assertThat(v.converged("x/a -> 10.0.0.3 UDP/81")).isTrue();
+        assertThat(v.mismatches()).extracting(ProbedPair::name).containsExactly("x/a -> 10.0.0.2 UDP/81");
+        assertThat(v.pair(named("x/a -> 10.0.0.3 UDP/81")).converged()).isTrue();
         assertThat(v.describeFailures())
                 .contains("x/a -> 10.0.0.2 UDP/81 (x/a -> y/b 10.0.0.2)   expected ALLOWED, got TIMEOUT")
                 .containsPattern("reproduce: kubectl exec -n x a -c main -- sh -c 'echo nc-[0-9a-f]{16} \\| socat -t 1 -T 1 - UDP:10.0.0.2:81'");
@@ -80,7 +85,7 @@ class ConvergenceTest {
         List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.tcp(80)));
 
         Verification v = new BatchProber(net, T).withExecRetries(0)
-                .verify(requests, Map.of("x/a -> 10.0.0.2 TCP/80", true), Duration.ZERO);
+                .verify(requests, Map.of(named("x/a -> 10.0.0.2 TCP/80"), true), Duration.ZERO);
 
         assertThat(v.errors()).isEmpty();
         assertThat(v.converged()).isTrue();
@@ -95,16 +100,17 @@ class ConvergenceTest {
                 .when(from("x/a").to("10.0.0.3", Port.tcp(80))).errors()
                 .when(from("x/a").to("10.0.0.3", Port.tcp(80))).afterExecs(2).refuses();
         List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.tcp(80)), req(XA, "10.0.0.3", Port.tcp(80)));
-        Map<String, Boolean> expectBlocked = Map.of("x/a -> 10.0.0.2 TCP/80", false, "x/a -> 10.0.0.3 TCP/80", false);
+        Map<ProbeKey, Boolean> expectBlocked = Map.of(named("x/a -> 10.0.0.2 TCP/80"), false,
+                named("x/a -> 10.0.0.3 TCP/80"), false);
 
         Verification v = new BatchProber(net, T).withPollInterval(Duration.ofMillis(200))
                 .verify(requests, expectBlocked, Duration.ofSeconds(2));
 
         assertThat(v.converged()).isFalse();
-        assertThat(v.errors()).containsExactly("x/a -> 10.0.0.2 TCP/80");
+        assertThat(v.errors()).extracting(ProbedPair::name).containsExactly("x/a -> 10.0.0.2 TCP/80");
         assertThat(v.mismatches()).isEmpty();
-        assertThat(v.converged("x/a -> 10.0.0.3 TCP/80")).isTrue();
-        assertThat(v.observed().get("x/a -> 10.0.0.3 TCP/80").verdict()).isEqualTo(Verdict.REFUSED);
+        assertThat(v.pair(named("x/a -> 10.0.0.3 TCP/80")).converged()).isTrue();
+        assertThat(v.result(named("x/a -> 10.0.0.3 TCP/80")).verdict()).isEqualTo(Verdict.REFUSED);
         assertThat(v.rounds()).isGreaterThanOrEqualTo(5);
         assertThat(v.describeFailures()).contains("expected BLOCKED, got ERROR");
     }

@@ -44,7 +44,7 @@ class ProberBenchmarkTest {
         }
         ScriptedExecutor net = new ScriptedExecutor();
         List<ProbeRequest> requests = new ArrayList<>();
-        Map<String, Boolean> expected = new HashMap<>();
+        Map<ProbeKey, Boolean> expected = new HashMap<>();
         int blocked = 0;
         for (int s = 0; s < pods.size(); s++) {
             for (int d = 0; d < pods.size(); d++) {
@@ -57,7 +57,7 @@ class ProberBenchmarkTest {
                 for (Port port : PORTS) {
                     String key = src + " -> " + pods.get(d) + " " + port;
                     requests.add(new ProbeRequest(key, src, Probe.port(ip, port, T), pods.get(d) + " " + ip));
-                    expected.put(key, !deny);
+                    expected.put(new ProbeKey.Named(key), !deny);
                     if (deny) {
                         net.when(from(src.namespace() + "/" + src.pod()).to(ip, port)).drops();
                         blocked++;
@@ -68,7 +68,7 @@ class ProberBenchmarkTest {
         BatchProber prober = new BatchProber(net, T);
 
         long start = System.nanoTime();
-        Map<String, ProbeResult> table = prober.run(requests);
+        Map<ProbeKey, ProbeResult> table = prober.run(requests);
         Duration wall = Duration.ofNanos(System.nanoTime() - start);
         int execs = prober.execCount();
 

@@ -49,11 +49,12 @@ class ServerEchoLocalTest {
                 new ProbeRequest("udp-closed", POD, Probe.udpEcho("127.0.0.1", closed, Duration.ofSeconds(1)), "nothing"),
                 new ProbeRequest("sctp", POD, Probe.sctpEcho("127.0.0.1", echo, Duration.ofSeconds(1)), "echo"));
 
-        Map<String, ProbeResult> results = await("the UDP echo listener answers").atMost(Duration.ofSeconds(10))
-                .until(() -> prober.run(probes), r -> r.get("udp-open").verdict() == Verdict.ALLOWED);
+        Map<ProbeKey, ProbeResult> results = await("the UDP echo listener answers").atMost(Duration.ofSeconds(10))
+                .until(() -> prober.run(probes), r -> r.get(new ProbeKey.Named("udp-open")).verdict() == Verdict.ALLOWED);
 
-        assertThat(results.get("udp-closed").verdict()).as(results.get("udp-closed").detail()).isEqualTo(Verdict.REFUSED);
-        ProbeResult sctp = results.get("sctp");
+        ProbeResult closedPort = results.get(new ProbeKey.Named("udp-closed"));
+        assertThat(closedPort.verdict()).as(closedPort.detail()).isEqualTo(Verdict.REFUSED);
+        ProbeResult sctp = results.get(new ProbeKey.Named("sctp"));
         // machines differ: with the sctp module the echo works, without it the failure is named, never a verdict
         if (sctp.verdict() == Verdict.ERROR) {
             assertThat(sctp.detail()).contains("SCTP not supported by the kernel/CNI");

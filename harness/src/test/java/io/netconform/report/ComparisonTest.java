@@ -131,4 +131,27 @@ class ComparisonTest {
         assertThat(out.resolve("compare.md")).content().contains("## MTU changes (1)");
         assertThat(out.resolve("compare.html")).content().contains("<h2>MTU changes (1)</h2>");
     }
+
+    /**
+     * Observed grids now mark a reject R and could-not-observe E, where older summaries wrote X and ?: a baseline from
+     * before must not read as flipped, and a reject where a block was expected is no regression.
+     */
+    @Test
+    void aRejectAgainstAnOlderDropIsNoFlip(@TempDir Path dir) throws Exception {
+        String text = java.nio.file.Files.readString(SummaryFixtures.path("before.json"));
+        int observed = text.indexOf("\"observed\": [");
+        int cell = text.indexOf("\"X\"", observed);
+        Path after = dir.resolve("after-reject.json");
+        java.nio.file.Files.writeString(after, text.substring(0, cell) + "\"R\"" + text.substring(cell + 3));
+
+        Summary rejected = Summary.read(after);
+        assertThat(rejected.reachability().get(0).observed().get(0)).containsExactly("-", ".", "R");
+        Comparison c = Comparison.compare(before, rejected, Tolerances.defaults());
+
+        assertThat(c.flips()).isEmpty();
+        assertThat(c.regressed()).isFalse();
+        assertThat(Summary.Matrix.outcome("R")).isEqualTo("X");
+        assertThat(Summary.Matrix.outcome("E")).isEqualTo("?");
+        assertThat(Summary.Matrix.outcome(".")).isEqualTo(".");
+    }
 }

@@ -1,8 +1,21 @@
 package io.netconform.sweep;
 
+import io.netconform.exec.PodRef;
+import io.netconform.policy.IpFamily;
+import io.netconform.policy.PodId;
+import io.netconform.policy.PolicyOracle;
+import io.netconform.policy.Port;
+import io.netconform.policy.Reachability.State;
+import io.netconform.policy.Reachability;
+import io.netconform.policy.Topology;
+import io.netconform.probe.Probe;
+import io.netconform.probe.ProbeKey;
+import io.netconform.probe.ProbeRequest;
 import io.netconform.probe.ProbeResult;
+import io.netconform.probe.ProbedPair;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
+import java.util.LinkedHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,13 +34,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SweepTest {
 
     static CaseResult result(int number, boolean wrong, String... tags) {
-        String key = "x/a -> y/b TCP/80";
-        Verification v = new Verification(Map.of(), Map.of(key, false),
-                Map.of(key, new ProbeResult(wrong ? Verdict.ALLOWED : Verdict.TIMEOUT, "", "", 0, Duration.ZERO, "", Map.of())),
-                wrong ? Map.of() : Map.of(key, Duration.ofMillis(400)),
+        ProbeRequest request = new ProbeRequest(new ProbeKey.Pair(PodId.of("x/a"), PodId.of("y/b"), Port.tcp(80), IpFamily.IPV4),
+                "x/a -> y/b TCP/80", new PodRef("x", "a", "main"), Probe.tcpConnect("10.0.0.2", 80, Duration.ofSeconds(1)),
+                "y/b");
+        ProbeResult result = new ProbeResult(wrong ? Verdict.ALLOWED : Verdict.TIMEOUT, "", "", 0, Duration.ZERO, "", Map.of());
+        Verification v = new Verification(List.of(new ProbedPair(request, false, result,
+                wrong ? Optional.empty() : Optional.of(Duration.ofMillis(400)))),
                 wrong ? Optional.empty() : Optional.of(Duration.ofMillis(400)), 2, 9, Duration.ofSeconds(1));
         SweepCase c = new SweepCase(number, 5, new TreeSet<>(List.of(tags)), List.of(), null);
-        return new CaseResult(c, List.of(new CaseResult.Step("policies", Map.of(), Map.of(), null, v, Map.of())),
+        return new CaseResult(c, List.of(new CaseResult.Step("policies", Map.of(), Map.of(), Map.of(), v)),
                 Duration.ofSeconds(3), 18);
     }
 
@@ -62,5 +77,35 @@ class SweepTest {
     void settingsRejectWhatCannotRun() {
         assertThatThrownBy(() -> new Sweep.Settings(1, 0, List.of(), List.of(), null)).hasMessageContaining("--cases");
         assertThatThrownBy(() -> new Sweep.Settings(1, 5, List.of("egres"), List.of(), null)).hasMessageContaining("egres");
+    }
+
+    /** A dual-stack step: one grid per port and family, a wrong IPv6 pair found by its typed key and named by family. */
+    @Test
+    void aStepDescribesEachFamilysGridWithItsOwnOracle() {
+        Port http = Port.tcp(80);
+        Topology model = Topology.of("x/a", "y/b").serving(http)
+                .withIp("x/a", "10.0.0.1", "fd00::1").withIp("y/b", "10.0.0.2", "fd00::2");
+        CaseResult.Step.Grid v4 = new CaseResult.Step.Grid(http, IpFamily.IPV4);
+        CaseResult.Step.Grid v6 = new CaseResult.Step.Grid(http, IpFamily.IPV6);
+        ProbeKey.Pair wrong = new ProbeKey.Pair(PodId.of("x/a"), PodId.of("y/b"), http, IpFamily.IPV6);
+        ProbeRequest request = new ProbeRequest(wrong, "x/a -> y/b TCP/80 IPv6", new PodRef("x", "a", "main"),
+                Probe.tcpConnect("fd00::2", 80, Duration.ofSeconds(1)), "y/b fd00::2");
+        ProbeResult dropped = new ProbeResult(Verdict.TIMEOUT, "nc: timed out", "", 1, Duration.ZERO, request.reproduce(), Map.of());
+        Verification v = new Verification(List.of(new ProbedPair(request, true, dropped, Optional.empty())),
+                Optional.empty(), 3, 3, Duration.ofSeconds(2));
+        Reachability open = Reachability.allAllowed(model, http);
+        CaseResult.Step step = new CaseResult.Step("policies", new LinkedHashMap<>(Map.of(v4, open, v6, open)),
+                Map.of(v4, open, v6, Reachability.allAllowed(model, http).set(PodId.of("x/a"), PodId.of("y/b"), State.BLOCKED)),
+                Map.of(IpFamily.IPV4, PolicyOracle.of(model.only(IpFamily.IPV4), List.of()),
+                        IpFamily.IPV6, PolicyOracle.of(model.only(IpFamily.IPV6), List.of())), v);
+
+        assertThat(v4).hasToString("TCP/80");
+        assertThat(v6).hasToString("TCP/80 IPv6");
+        assertThat(step.describe())
+                .startsWith("IPv6: 1 of 2 pairs wrong on TCP/80")
+                .contains("x/a -> y/b   expected ALLOWED, got BLOCKED (TIMEOUT: nc: timed out)")
+                .contains("reproduce:    kubectl exec -n x a -c main -- nc -z -v -w 1 fd00::2 80")
+                .doesNotContain("IPv4");
+        assertThat(step.mismatches()).extracting(ProbedPair::key).containsExactly(wrong);
     }
 }

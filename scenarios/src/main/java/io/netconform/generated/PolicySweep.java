@@ -4,6 +4,7 @@ import io.netconform.junit.Capability;
 import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.Requires;
 import io.netconform.junit.Run;
+import io.netconform.policy.Reachability;
 import io.netconform.report.BrokenCheck;
 import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
@@ -55,8 +56,9 @@ class PolicySweep {
         CaseResult result = runner.run(c);
         sweep.record(result);
         for (CaseResult.Step step : result.steps()) {
-            step.expected().forEach((port, expected) -> Report.attachText(step.name() + " " + port,
-                    "expected:\n" + expected.render() + "\nobserved:\n" + step.observed().get(port).render()));
+            step.expected().forEach((grid, expected) -> Report.attachText(step.name() + " " + grid,
+                    "expected:\n" + expected.render() + "\nobserved (" + Reachability.State.LEGEND + "):\n"
+                            + step.observed().get(grid).render()));
         }
         if (result.mismatched() || result.broken()) {
             // in full as it happens: the policies, the grids, why each wrong pair was expected, how to repeat it
@@ -67,8 +69,7 @@ class PolicySweep {
         }
         if (result.mismatched()) {
             boolean unexpectedAllow = result.steps().stream().flatMap(s -> s.mismatches().stream())
-                    .anyMatch(key -> result.steps().stream().anyMatch(s -> s.verification().expectAllowed().get(key) == Boolean.FALSE
-                            && s.mismatches().contains(key)));
+                    .anyMatch(p -> !p.expectAllowed());
             // the sweep's report carries its grids and a reproduce line per wrong pair (sweep/ renders it)
             throw CheckFailure.of(unexpectedAllow ? FailureKind.UNEXPECTED_ALLOW : FailureKind.UNEXPECTED_DROP,
                     result.report());

@@ -16,8 +16,10 @@ import io.netconform.probe.DnsResult;
 import io.netconform.probe.LinkMtu;
 import io.netconform.probe.PathMtu;
 import io.netconform.probe.Probe;
+import io.netconform.probe.ProbeKey;
 import io.netconform.probe.ProbeRequest;
 import io.netconform.probe.ProbeResult;
+import io.netconform.probe.ProbedPair;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
 import org.junit.jupiter.api.AfterAll;
@@ -401,6 +403,13 @@ class ProbesInLabTest {
     @Nested
     class Batch {
 
+        /** The batch's results by the names the requests were given (they are named checks). */
+        private Map<String, ProbeResult> byName(Map<ProbeKey, ProbeResult> results) {
+            Map<String, ProbeResult> named = new LinkedHashMap<>();
+            results.forEach((key, result) -> named.put(key.toString(), result));
+            return named;
+        }
+
         private List<ProbeRequest> requests() {
             return PROBES.entrySet().stream()
                     .map(e -> new ProbeRequest(e.getKey(), lab.pod(PA), e.getValue(), "pb " + PB_IP)).toList();
@@ -413,7 +422,7 @@ class ProbesInLabTest {
             BatchProber prober = new BatchProber(counted, T);
 
             long t0 = System.nanoTime();
-            Map<String, ProbeResult> batch = prober.run(requests());
+            Map<String, ProbeResult> batch = byName(prober.run(requests()));
             long ms = (System.nanoTime() - t0) / 1_000_000;
 
             assertThat(counted.execs()).isEqualTo(1);
@@ -430,19 +439,19 @@ class ProbesInLabTest {
 
         @Test
         void verifyReportsTheNeverConvergingPairWithItsReproduceLine() {
-            Map<String, Boolean> expectAllowed = new LinkedHashMap<>();
-            EXPECTED.forEach((key, verdict) -> expectAllowed.put(key, verdict == Verdict.ALLOWED));
+            Map<ProbeKey, Boolean> expectAllowed = new LinkedHashMap<>();
+            EXPECTED.forEach((name, verdict) -> expectAllowed.put(new ProbeKey.Named(name), verdict == Verdict.ALLOWED));
             // a wrong expectation no amount of waiting fixes: iptables drops this port for good
-            expectAllowed.put("tcp dropped", true);
+            expectAllowed.put(new ProbeKey.Named("tcp dropped"), true);
             CountingExecutor counted = new CountingExecutor(lab.executor());
             BatchProber prober = new BatchProber(counted, T).withPollInterval(Duration.ofMillis(500));
 
             Verification v = prober.verify(requests(), expectAllowed, Duration.ofSeconds(2));
 
             assertThat(v.converged()).isFalse();
-            assertThat(v.mismatches()).as(v.describeFailures()).containsExactly("tcp dropped");
+            assertThat(v.mismatches()).extracting(ProbedPair::name).as(v.describeFailures()).containsExactly("tcp dropped");
             assertThat(v.errors()).isEmpty();
-            assertThat(v.converged("tcp open")).isTrue();
+            assertThat(v.pair(new ProbeKey.Named("tcp open")).converged()).isTrue();
             assertThat(v.rounds()).isGreaterThanOrEqualTo(2);
             assertThat(v.execs()).isEqualTo(v.rounds()).isEqualTo(counted.execs());
             String reproduce = lab.pod(PA).kubectlExec(PROBES.get("tcp dropped").command());

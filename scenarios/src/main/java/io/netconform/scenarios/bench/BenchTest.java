@@ -14,7 +14,7 @@ import io.netconform.cluster.TestPods;
 import io.netconform.exec.PodRef;
 import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.EnforcementCheck;
-import io.netconform.junit.IpFamily;
+import io.netconform.policy.IpFamily;
 import io.netconform.junit.Run;
 import io.netconform.junit.Scenario;
 import io.netconform.report.Report;

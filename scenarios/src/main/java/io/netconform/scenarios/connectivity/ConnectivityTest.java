@@ -3,9 +3,10 @@ package io.netconform.scenarios.connectivity;
 import io.netconform.junit.Capability;
 import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.Fleet;
-import io.netconform.junit.IpFamily;
+import io.netconform.policy.IpFamily;
 import io.netconform.junit.Scenario;
 import io.netconform.probe.Probe;
+import io.netconform.probe.ProbeKey;
 import io.netconform.probe.ProbeRequest;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
@@ -59,14 +60,14 @@ class ConnectivityTest {
             }
         }
         Verification v = allAllowed(scenario, requests);
-        Stream<DynamicTest> checks = requests.stream().map(r -> dynamicTest(r.key(), () -> {
+        Stream<DynamicTest> checks = requests.stream().map(r -> dynamicTest(r.name(), () -> {
             parameters(scenario, r);
-            ProbeResult result = v.observed().get(r.key());
-            if (r.key().startsWith("SCTP") && result.verdict() == Verdict.ERROR) {
+            ProbeResult result = v.result(r.key());
+            if (r.name().startsWith("SCTP") && result.verdict() == Verdict.ERROR) {
                 // a cluster without SCTP at all skips with that reason; any other SCTP error is a finding
                 scenario.run().capabilities().require(Capability.SCTP);
             }
-            scenario.expect(result, Verdict.ALLOWED, r.key(), FailureKind.UNEXPECTED_DROP);
+            scenario.expect(result, Verdict.ALLOWED, r.name(), FailureKind.UNEXPECTED_DROP);
         }));
         return Stream.concat(checks, fleet.crossNodeSkippedOnSingleNode());
     }
@@ -84,9 +85,9 @@ class ConnectivityTest {
                 fleet.mini().ref(), Probe.busyboxHttp(fleet.serviceIp(), 80, scenario.probeTimeout()),
                 "service/" + Fleet.SERVICE));
         Verification v = allAllowed(scenario, requests);
-        return requests.stream().map(r -> dynamicTest(r.key(), () -> {
+        return requests.stream().map(r -> dynamicTest(r.name(), () -> {
             parameters(scenario, r);
-            scenario.expect(v.observed().get(r.key()), Verdict.ALLOWED, r.key(), FailureKind.UNEXPECTED_DROP);
+            scenario.expect(v.result(r.key()), Verdict.ALLOWED, r.name(), FailureKind.UNEXPECTED_DROP);
         }));
     }
 
@@ -99,7 +100,7 @@ class ConnectivityTest {
     }
 
     private static Verification allAllowed(Scenario scenario, List<ProbeRequest> requests) {
-        Map<String, Boolean> expect = new LinkedHashMap<>();
+        Map<ProbeKey, Boolean> expect = new LinkedHashMap<>();
         requests.forEach(r -> expect.put(r.key(), true));
         return scenario.prober().verify(requests, expect, scenario.run().config().convergeTimeout());
     }

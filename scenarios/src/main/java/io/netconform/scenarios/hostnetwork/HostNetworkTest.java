@@ -4,11 +4,12 @@ import io.netconform.exec.ExecResult;
 import io.netconform.exec.PodRef;
 import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.Fleet;
-import io.netconform.junit.IpFamily;
+import io.netconform.policy.IpFamily;
 import io.netconform.junit.Scenario;
 import io.netconform.probe.LinkMtu;
 import io.netconform.probe.PathMtu;
 import io.netconform.probe.Probe;
+import io.netconform.probe.ProbeKey;
 import io.netconform.probe.ProbeRequest;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
@@ -97,14 +98,14 @@ class HostNetworkTest {
                 }
             }
         }
-        Map<String, Boolean> expect = new LinkedHashMap<>();
+        Map<ProbeKey, Boolean> expect = new LinkedHashMap<>();
         requests.forEach(r -> expect.put(r.key(), true));
         Verification v = scenario.prober().verify(requests, expect, scenario.run().config().convergeTimeout());
-        return Stream.concat(requests.stream().map(r -> dynamicTest(r.key(), () -> {
+        return Stream.concat(requests.stream().map(r -> dynamicTest(r.name(), () -> {
             Report.parameter("from", r.source().toString());
             Report.parameter("to", r.target());
             Report.parameter("probe", String.join(" ", r.probe().command()));
-            scenario.expect(v.observed().get(r.key()), Verdict.ALLOWED, r.key(), FailureKind.UNEXPECTED_DROP);
+            scenario.expect(v.result(r.key()), Verdict.ALLOWED, r.name(), FailureKind.UNEXPECTED_DROP);
         })), scenario.fleet().crossNodeSkippedOnSingleNode());
     }
 

@@ -3,7 +3,7 @@ package io.netconform.scenarios.mtu;
 import io.netconform.cni.CniProfile;
 import io.netconform.junit.ConformanceSuite;
 import io.netconform.junit.Fleet;
-import io.netconform.junit.IpFamily;
+import io.netconform.policy.IpFamily;
 import io.netconform.junit.Scenario;
 import io.netconform.probe.DfOutcome;
 import io.netconform.probe.LinkMtu;

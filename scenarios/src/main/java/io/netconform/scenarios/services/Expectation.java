@@ -2,6 +2,7 @@ package io.netconform.scenarios.services;
 
 import io.netconform.exec.PodRef;
 import io.netconform.junit.Scenario;
+import io.netconform.probe.ProbeKey;
 import io.netconform.probe.ProbeRequest;
 import io.netconform.probe.ProbeResult;
 import io.netconform.probe.Verdict;
@@ -51,15 +52,15 @@ record Expectation(ProbeRequest request, boolean answered, Predicate<WhoamiProbe
     }
 
     static Verification verify(Scenario scenario, List<Expectation> expectations) {
-        Map<String, Boolean> expect = new LinkedHashMap<>();
+        Map<ProbeKey, Boolean> expect = new LinkedHashMap<>();
         expectations.forEach(e -> expect.put(e.request().key(), e.answered()));
         return scenario.prober().verify(expectations.stream().map(Expectation::request).toList(), expect,
                 scenario.run().config().convergeTimeout());
     }
 
     static Stream<DynamicTest> checks(Scenario scenario, List<Expectation> expectations, Verification v) {
-        return expectations.stream().map(e -> dynamicTest(e.request().key(),
-                () -> e.check(scenario, v.observed().get(e.request().key()))));
+        return expectations.stream().map(e -> dynamicTest(e.request().name(),
+                () -> e.check(scenario, v.result(e.request().key()))));
     }
 
     /** Runs {@code checks}; a capability it lacks becomes one skipped check named {@code what}, with the reason. */
@@ -80,7 +81,7 @@ record Expectation(ProbeRequest request, boolean answered, Predicate<WhoamiProbe
         Report.parameter("probe", String.join(" ", request.probe().command()));
         if (!answered) {
             if (result.verdict() == Verdict.ERROR) {
-                scenario.expect(result, Verdict.TIMEOUT, request.key(), FailureKind.INFRA);
+                scenario.expect(result, Verdict.TIMEOUT, request.name(), FailureKind.INFRA);
             }
             if (result.verdict().allowed()) {
                 throw scenario.failure(CheckFailure.of(FailureKind.UNEXPECTED_ALLOW, request.key()
@@ -89,7 +90,7 @@ record Expectation(ProbeRequest request, boolean answered, Predicate<WhoamiProbe
             }
             return;
         }
-        scenario.expect(result, Verdict.ALLOWED, request.key(), FailureKind.UNEXPECTED_DROP);
+        scenario.expect(result, Verdict.ALLOWED, request.name(), FailureKind.UNEXPECTED_DROP);
         WhoamiProbe.Answer answer = WhoamiProbe.answer(result.output()).orElseThrow();
         if (!right.test(answer)) {
             throw scenario.failure(CheckFailure.of(FailureKind.SERVICE, request.key() + ": expected " + rightWhat

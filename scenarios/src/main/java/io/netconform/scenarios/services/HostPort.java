@@ -5,6 +5,7 @@ import io.netconform.cluster.PodReadiness;
 import io.netconform.cluster.TestPods;
 import io.netconform.junit.Scenario;
 import io.netconform.probe.ProbeResult;
+import io.netconform.probe.ProbedPair;
 import io.netconform.probe.Verdict;
 import io.netconform.probe.Verification;
 import io.netconform.service.Backends;
@@ -40,7 +41,7 @@ record HostPort(String pod, String node, int port) {
      * does not implement hostPort at all: that is a capability, reported as such, not a broken path.
      */
     void requireSupported(Verification v) {
-        List<ProbeResult> results = List.copyOf(v.observed().values());
+        List<ProbeResult> results = v.pairs().stream().map(ProbedPair::result).toList();
         boolean none = results.stream().noneMatch(r -> r.verdict() == Verdict.ALLOWED || r.verdict() == Verdict.ERROR);
         Requires.that(!none, "hostPort support in the CNI chain", "not supported by this CNI chain: port " + port
                 + " on " + node + " answered no client although pod " + pod + " is ready and listens ("

@@ -1,4 +1,4 @@
-package io.netconform.junit;
+package io.netconform.policy;
 
 /** An IP family; checks run once per family the cluster gives pods. */
 public enum IpFamily {
