@@ -82,9 +82,9 @@ public final class EnforcementCheck {
             Duration patience = decisionDeadline(run.config().convergeTimeout());
             Verification v = probe.prober().verify(List.of(request), Map.of(request.key(), false), patience);
             if (!v.errors().isEmpty()) {
-                // Verification renders its per-pair reproduce lines itself (typed-results reshapes it)
-                throw probe.broken(BrokenCheck.of("cannot tell whether NetworkPolicy is enforced:\n"
-                        + v.describeFailures()), List.of(client));
+                BrokenCheck broken = BrokenCheck.of("cannot tell whether NetworkPolicy is enforced: the probe could not observe");
+                v.forEachFailure(broken::item);
+                throw probe.broken(broken, List.of(client));
             }
             if (v.converged()) {
                 Duration after = v.convergedAfter().orElseThrow();

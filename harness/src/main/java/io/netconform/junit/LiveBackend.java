@@ -155,10 +155,11 @@ final class LiveBackend implements ScenarioBackend {
         }
         families.forEach(f -> record(port, f.family(), f.expected(), observed.get(f.family()), v));
         if (!v.errors().isEmpty()) {
-            // Verification renders its own per-pair reproduce lines: carried as the message
-            throw evidence(BrokenCheck.of(v.errors().size() + " of " + requests.size()
-                    + " probes could not observe on " + port + " (exec or tool errors, not network verdicts)\n"
-                    + v.describeFailures()), List.copyOf(pods.values()));
+            // one item per pair that could not observe (or was wrong meanwhile), each with the command that repeats it
+            BrokenCheck broken = BrokenCheck.of(v.errors().size() + " of " + requests.size()
+                    + " probes could not observe on " + port + " (exec or tool errors, not network verdicts)");
+            v.forEachFailure(broken::item);
+            throw evidence(broken, List.copyOf(pods.values()));
         }
         if (!v.mismatches().isEmpty()) {
             boolean unexpectedAllow = v.mismatches().stream().anyMatch(p -> !p.expectAllowed());

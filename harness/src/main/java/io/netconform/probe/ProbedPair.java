@@ -75,8 +75,13 @@ public record ProbedPair(ProbeRequest request, boolean expectAllowed, ProbeResul
 
     /** Expected, got, why, and the command that repeats it; {@code waited} is the whole verification's. */
     String describe(Duration waited) {
+        return outcome(waited) + "\n  reproduce: " + result.reproduce();
+    }
+
+    /** Which pair, expected what, got what and after how long: describe's first line, without the command. */
+    String outcome(Duration waited) {
         return name() + " (" + request.source() + " -> " + request.target() + ")   expected "
                 + (expectAllowed ? "ALLOWED" : "BLOCKED") + ", got " + result.verdict() + " (" + result.detail()
-                + ") after " + waited.toMillis() + " ms\n  reproduce: " + result.reproduce();
+                + ") after " + waited.toMillis() + " ms";
     }
 }

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -63,8 +64,19 @@ public record Verification(List<ProbedPair> pairs, Optional<Duration> convergedA
 
     /** One block per wrong or unobservable pair: expected, got, why, and the command that repeats it. */
     public String describeFailures() {
-        return Stream.concat(mismatches().stream(), errors().stream())
-                .map(p -> p.describe(waited)).collect(Collectors.joining("\n"));
+        return failures().map(p -> p.describe(waited)).collect(Collectors.joining("\n"));
+    }
+
+    /**
+     * The same pairs as {@link #describeFailures()}, each handed over as (what, reproduce): a failure's items, so the
+     * failure text renders the command under its pair as it does for every other check.
+     */
+    public void forEachFailure(BiConsumer<String, String> item) {
+        failures().forEach(p -> item.accept(p.outcome(waited), p.result().reproduce()));
+    }
+
+    private Stream<ProbedPair> failures() {
+        return Stream.concat(mismatches().stream(), errors().stream());
     }
 
     private static List<ProbedPair> byName(Stream<ProbedPair> pairs) {

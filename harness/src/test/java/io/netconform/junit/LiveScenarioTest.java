@@ -285,9 +285,15 @@ class LiveScenarioTest {
         try (Scenario scenario = scenario("Broken.exec", null, failing)) {
             scenario.deploy(FRONT_AND_BACK);
 
-            assertThatThrownBy(() -> scenario.verify(HTTP, Reachability.allAllowed(FRONT_AND_BACK, HTTP)))
-                    .isInstanceOf(BrokenCheck.class)
-                    .hasMessageContaining("6 of 6 probes could not observe on TCP/8080");
+            BrokenCheck broken = catchThrowableOfType(() -> scenario.verify(HTTP, Reachability.allAllowed(FRONT_AND_BACK, HTTP)),
+                    BrokenCheck.class);
+            assertThat(broken).hasMessageContaining("6 of 6 probes could not observe on TCP/8080");
+            // one item per pair, each with the command that repeats its probe
+            assertThat(broken.text().items()).hasSize(6).allSatisfy(item -> {
+                assertThat(item.what()).contains("got ERROR");
+                assertThat(item.reproduce()).startsWith("kubectl exec -n ");
+            });
+            assertThat(broken.getMessage()).contains("\n  frontend/web -> backend/api (").contains("\n    reproduce: kubectl exec -n ");
         }
     }
 

@@ -105,6 +105,16 @@ class ProbedPairTest {
                 "x/a -> y/b TCP/81 (nc-1-x/a -> y/b)   expected BLOCKED, got ALLOWED (ALLOWED detail) after 2000 ms",
                 "x/a -> y/b TCP/80 IPv6 (nc-1-x/a -> y/b)   expected BLOCKED, got ERROR (ERROR detail) after 2000 ms");
         assertThat(v.describeFailures()).contains("  reproduce: kubectl exec -n nc-1-x a -c probe -- nc -z -v -w 1 10.0.0.2 80");
+        // the same pairs as a failure's items: what describeFailures prints first, the command apart
+        List<String> items = new java.util.ArrayList<>();
+        v.forEachFailure((what, reproduce) -> items.add(what + " | " + reproduce));
+        assertThat(items).containsExactly(
+                "x/a -> a/z TCP/80 (nc-1-x/a -> y/b)   expected ALLOWED, got REFUSED (REFUSED detail) after 2000 ms | "
+                        + v.result(alsoWrong).reproduce(),
+                "x/a -> y/b TCP/81 (nc-1-x/a -> y/b)   expected BLOCKED, got ALLOWED (ALLOWED detail) after 2000 ms | "
+                        + v.result(wrong).reproduce(),
+                "x/a -> y/b TCP/80 IPv6 (nc-1-x/a -> y/b)   expected BLOCKED, got ERROR (ERROR detail) after 2000 ms | "
+                        + v.result(broken).reproduce());
     }
 
     @Test
