@@ -26,7 +26,7 @@ LOCK=/tmp/k8slab-disrupt.lock
 
 if [ "${SWEEP_FAULTS_LOCKED:-}" != 1 ]; then
   echo "== waiting for the exclusive lab lock ($LOCK)"
-  exec env SWEEP_FAULTS_LOCKED=1 flock -x "$LOCK" bash "$0" "$@"
+  exec env SWEEP_FAULTS_LOCKED=1 flock -o -x "$LOCK" bash "$0" "$@"
 fi
 
 settings=$(cat "$K8SLAB_HOME/k8s/netpol/settings" 2>/dev/null || echo "")

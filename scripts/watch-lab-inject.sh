@@ -22,7 +22,7 @@ route() {
   local cidr=10.244.1.0/24 route
   route=$(ip -n k8slab-n1 route show "$cidr")
   [ -n "$route" ] || { echo "k8slab-n1 has no route to $cidr: is the lab up?" >&2; return 2; }
-  flock -x "$LOCK" bash -c '
+  flock -o -x "$LOCK" bash -c '
     set -eu
     trap "ip -n k8slab-n1 route replace $1" EXIT
     s=$(date +%s.%N); ip -n k8slab-n1 route replace unreachable '"$cidr"'
@@ -34,7 +34,7 @@ route() {
 
 dns() {
   local rule=(INPUT -p udp --dport 53 -m comment --comment netconform-watch-lab -j DROP)
-  flock -x "$LOCK" bash -c '
+  flock -o -x "$LOCK" bash -c '
     set -eu
     rule="$1"
     trap "ip netns exec k8slab-cp iptables -D $rule 2>/dev/null || true" EXIT
@@ -48,7 +48,7 @@ dns() {
 kube_proxy() {
   local D=$K8SLAB_HOME/k8s/n1 pid kubelet
   pid=$(cat "$D/kube-proxy.pid"); kubelet=$(cat "$D/kubelet.pid")
-  flock -x "$LOCK" bash -c '
+  flock -o -x "$LOCK" bash -c '
     set -eu
     D=$1 pid=$2 kubelet=$3 out=$4
     mapfile -d "" cmd < /proc/$pid/cmdline
