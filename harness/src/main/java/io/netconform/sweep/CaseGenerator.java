@@ -403,7 +403,7 @@ public final class CaseGenerator {
         // drawn whatever the kind, as it always was: NetworkPolicy-only cases stay what they were for a seed
         NetworkPolicy victim = policies.isEmpty() ? null : pick(rnd, policies);
         return switch (kind) {
-            case POD_LABEL, NAMESPACE_LABEL -> relabel(rnd, kind, tags);
+            case POD_LABEL, NAMESPACE_LABEL -> impactfulRelabel(rnd, kind, policies, cluster, tags);
             case CLUSTER_POLICY_DELETE -> clusterPolicyDelete(rnd, cluster, tags);
             case POLICY_UPDATE -> {
                 tags.add(kind.tag());
@@ -422,17 +422,38 @@ public final class CaseGenerator {
         return new SweepCase.Action(SweepCase.ActionKind.CLUSTER_POLICY_DELETE, pick(rnd, cluster).name(), Map.of(), null);
     }
 
-    private static SweepCase.Action relabel(SplittableRandom rnd, SweepCase.ActionKind kind, Set<String> tags) {
+    /**
+     * A relabel the case's policies see, where there is one: drawn among every relabel of the model (each pod to each
+     * other tier, each namespace to the other env) that changes the oracle's expectation on some probed port; else
+     * among all of them. A relabel no selector notices expects the same grid before and after, so it cannot catch a
+     * CNI that ignores label changes (the lab's stale-pod-labels fault went unseen over 40 cases drawn blindly).
+     */
+    private SweepCase.Action impactfulRelabel(SplittableRandom rnd, SweepCase.ActionKind kind, List<NetworkPolicy> policies,
+                                              List<ClusterPolicy> cluster, Set<String> tags) {
         tags.add(kind.tag());
+        List<SweepCase.Action> all = new ArrayList<>();
         if (kind == SweepCase.ActionKind.POD_LABEL) {
-            String pod = pick(rnd, SweepModel.NAMESPACES) + "/" + pick(rnd, SweepModel.PODS);
-            String now = SweepModel.TIER.get(pod.substring(pod.indexOf('/') + 1));
-            List<String> others = new ArrayList<>(new TreeSet<>(SweepModel.TIER.values()));
-            others.remove(now);
-            return new SweepCase.Action(kind, pod, Map.of("tier", pick(rnd, others)), null);
+            for (String ns : SweepModel.NAMESPACES) {
+                for (String pod : SweepModel.PODS) {
+                    new TreeSet<>(SweepModel.TIER.values()).stream().filter(t -> !t.equals(SweepModel.TIER.get(pod)))
+                            .forEach(t -> all.add(new SweepCase.Action(kind, ns + "/" + pod, Map.of("tier", t), null)));
+                }
+            }
+        } else {
+            for (String ns : SweepModel.NAMESPACES) {
+                all.add(new SweepCase.Action(kind, ns, Map.of("env", SweepModel.ENV.get(ns).equals("prod") ? "dev" : "prod"),
+                        null));
+            }
         }
-        String target = pick(rnd, SweepModel.NAMESPACES);
-        return new SweepCase.Action(kind, target, Map.of("env", SweepModel.ENV.get(target).equals("prod") ? "dev" : "prod"), null);
+        List<io.netconform.policy.Port> ports = SweepModel.probedPorts(caps.sctp());
+        io.netconform.policy.PolicyOracle before = new io.netconform.policy.PolicyOracle(model, policies, cluster);
+        List<String> expected = ports.stream().map(p -> before.reachability(p).render()).toList();
+        List<SweepCase.Action> impactful = all.stream().filter(action -> {
+            io.netconform.policy.PolicyOracle after = new io.netconform.policy.PolicyOracle(action.applyTo(model),
+                    policies, cluster);
+            return !ports.stream().map(p -> after.reachability(p).render()).toList().equals(expected);
+        }).toList();
+        return pick(rnd, impactful.isEmpty() ? all : impactful);
     }
 
     static <T> T pick(SplittableRandom rnd, List<T> values) {

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -235,5 +237,51 @@ class CaseGeneratorTest {
         assertThat(CaseGenerator.commonPrefix(List.of("10.244.0.10", "10.244.1.11"))).isEqualTo(23);
         assertThat(CaseGenerator.network("10.244.1.11", 23)).isEqualTo("10.244.0.0");
         assertThat(CaseGenerator.network("10.244.1.11", 32)).isEqualTo("10.244.1.11");
+    }
+
+    @Test
+    void aRelabelChangesWhatTheOracleExpectsWheneverSomeRelabelCan() {
+        // a relabel no selector notices cannot catch a CNI that ignores label changes: the generator picks one that
+        // matters where the case's policies let any (only cases whose selectors use tier or env can)
+        List<SweepCase> relabels = cases(7, 120, Capabilities.all(), List.of(), List.of()).stream().filter(c -> c.action() != null
+                && (c.action().kind() == SweepCase.ActionKind.POD_LABEL
+                || c.action().kind() == SweepCase.ActionKind.NAMESPACE_LABEL)).toList();
+        int couldMatter = 0;
+        for (SweepCase c : relabels) {
+            List<Map<String, String>> others = new ArrayList<>();
+            List<String> targets = new ArrayList<>();
+            for (String ns : List.of("x", "y", "z")) {
+                if (c.action().kind() == SweepCase.ActionKind.NAMESPACE_LABEL) {
+                    targets.add(ns);
+                    others.add(Map.of("env", ns.equals("z") ? "prod" : "dev"));
+                } else {
+                    for (String pod : List.of("a", "b", "c")) {
+                        for (String tier : List.of("front", "back", "db")) {
+                            targets.add(ns + "/" + pod);
+                            others.add(Map.of("tier", tier));
+                        }
+                    }
+                }
+            }
+            boolean any = false;
+            for (int i = 0; i < targets.size() && !any; i++) {
+                any = changes(c, new SweepCase.Action(c.action().kind(), targets.get(i), others.get(i), null));
+            }
+            if (any) {
+                couldMatter++;
+                assertThat(changes(c, c.action())).as("case %d: %s changes nothing though another relabel would",
+                        c.number(), c.action().describe()).isTrue();
+            }
+        }
+        assertThat(couldMatter).as("relabel cases whose policies see some relabel, of %d", relabels.size())
+                .isGreaterThanOrEqualTo(3);
+    }
+
+    private static boolean changes(SweepCase c, SweepCase.Action action) {
+        io.netconform.policy.PolicyOracle before = new io.netconform.policy.PolicyOracle(MODEL, c.policies(), c.clusterPolicies());
+        io.netconform.policy.PolicyOracle after = new io.netconform.policy.PolicyOracle(action.applyTo(MODEL), c.policies(),
+                c.clusterPolicies());
+        return SweepModel.probedPorts(true).stream()
+                .anyMatch(p -> !before.reachability(p).render().equals(after.reachability(p).render()));
     }
 }
