@@ -73,8 +73,11 @@ final class Forwarding {
                                                         Duration bound) {
         Map<Fleet.Member, Duration> latency = new LinkedHashMap<>();
         CheckFailure missing = CheckFailure.of(FailureKind.UNEXPECTED_DROP, what + ":");
-        seen.timelines().forEach((client, t) -> t.first(seen.zero(), a -> a.answeredBy(pod)).ifPresentOrElse(
-                a -> latency.put(client, Duration.between(seen.zero(), a.at())),
+        // searched from the loop's start, not from zero: "endpoint ready" is the moment the harness SAW the pod ready,
+        // and a node may forward to it before that (seen on the lab: the client's loop was answered by the new pod and
+        // ended before zero, and the check read "never answered"); such a client forwarded within 0 ms of zero
+        seen.timelines().forEach((client, t) -> t.first(Instant.EPOCH, a -> a.answeredBy(pod)).ifPresentOrElse(
+                a -> latency.put(client, a.at().isBefore(seen.zero()) ? Duration.ZERO : Duration.between(seen.zero(), a.at())),
                 () -> missing.item(client + ": never answered by " + pod + " in " + t.count(seen.zero())
                         + " attempts; last: " + (t.attempts().isEmpty() ? "none"
                         : t.attempts().get(t.attempts().size() - 1).output()), t.reproduce())));
