@@ -205,7 +205,7 @@ public final class BatchProber {
         if (sockets.isEmpty()) {
             return runShell(source, batch, List.of()).results();
         }
-        List<ProbeRequest> tools = batch.stream().filter(r -> !sockets.contains(r)).toList();
+        List<ProbeRequest> tools = batch.stream().filter(r -> r.probe().socketCheck().isEmpty()).toList();
         List<SocketCheck> checks = sockets.stream().map(r -> r.probe().socketCheck().orElseThrow()).toList();
         Duration running = checks.stream().map(SocketCheck::timeout).reduce(probeTimeout,
                 (a, b) -> a.compareTo(b) >= 0 ? a : b).plus(SocketBatch.PER_PROBE.multipliedBy(checks.size()));

@@ -13,7 +13,6 @@ import io.netconform.policy.Protocol;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import io.netconform.probe.BatchProber;
-import io.netconform.probe.SocketAgents;
 import io.netconform.probe.Probe;
 import io.netconform.probe.ProbeKey;
 import io.netconform.probe.ProbeRequest;
@@ -44,14 +43,11 @@ public final class SweepRunner {
     private final List<Port> ports;
     private final Duration converge;
     private final CaseClusterPolicies caseClusterPolicies;
-    private final SocketAgents agents;
 
-    private SweepRunner(Run run, Deployment deployment, BatchProber prober, SocketAgents agents, Capabilities caps,
-                        Duration converge) {
+    private SweepRunner(Run run, Deployment deployment, BatchProber prober, Capabilities caps, Duration converge) {
         this.run = run;
         this.deployment = deployment;
         this.prober = prober;
-        this.agents = agents;
         this.caps = caps;
         this.ports = SweepModel.probedPorts(caps.sctp());
         this.converge = converge;
@@ -67,9 +63,8 @@ public final class SweepRunner {
         // and three pods at a time was then all a 2-core node could take within a probe timeout)
         // and each pod's probes go through a resident agent: the same nine pods are probed two or three times per case,
         // and an exec per pod per round cost more than the probing (≈2.5 s a round on the lab, most of a case)
-        SocketAgents agents = run.agents();
         BatchProber prober = new BatchProber(run.executor(), run.config().probeTimeout())
-                .withPollInterval(Duration.ofMillis(200)).withAgents(agents);
+                .withPollInterval(Duration.ofMillis(200)).withAgents(run.agents());
         Topology t = deployment.topology();
         Port sctp = new Port(80, Protocol.SCTP, null);
         ProbeResult probe = Probe.port(t.pod("y/b").ips().get(0), sctp, run.config().probeTimeout())
@@ -80,7 +75,7 @@ public final class SweepRunner {
                     + probe.reproduce());
         }
         Capabilities caps = new Capabilities(sctpCarried, Capabilities.endPortServed(run.cluster().kubernetesVersion()));
-        return new SweepRunner(run, deployment, prober, agents, caps, run.config().convergeTimeout());
+        return new SweepRunner(run, deployment, prober, caps, run.config().convergeTimeout());
     }
 
     public Capabilities capabilities() {
@@ -102,7 +97,7 @@ public final class SweepRunner {
 
     /** Rounds of one pod's probes answered by its resident agent rather than an exec. */
     public int agentBatches() {
-        return agents.batches();
+        return run.agents().batches();
     }
 
     public CaseResult run(SweepCase c) {
