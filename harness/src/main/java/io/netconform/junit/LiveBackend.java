@@ -121,7 +121,7 @@ final class LiveBackend implements ScenarioBackend {
         RunClusterPolicies.Kind kind = kind(policy);
         GenericKubernetesResource onCluster = policy.resource();
         onCluster.getMetadata().setName(run.clusterPolicies().clusterName(kind, policy.name()));
-        new RealNamespaces(realNamespace).restrictToRun(onCluster, run.id());
+        new RealNamespaces(realNamespace).confine(onCluster, run.id());
         GenericKubernetesResource created = run.clusterPolicies().create(onCluster, testName);
         createdCluster.add(new String[] {created.getKind(), created.getMetadata().getName()});
     }

@@ -101,13 +101,15 @@ public final class RealNamespaces {
     }
 
     /**
-     * Rewrites a cluster policy so it can only ever concern this run: every namespace selector of its subject and of
-     * its namespaces/pods peers gets {@code netconform.io/run=<runId>} ANDed in (a {@code pods} entry without one gets
-     * one), and {@code kubernetes.io/metadata.name} values become real names. networks peers stay: they only shape
-     * the traffic of the (restricted) subjects.
+     * Rewrites a cluster policy so it can only ever concern this deployment of this run: every namespace selector of
+     * its subject and of its namespaces/pods peers gets {@code netconform.io/run=<runId>} and
+     * {@code kubernetes.io/metadata.name In (this deployment's namespaces)} ANDed in (a {@code pods} entry without one
+     * gets one), and {@code kubernetes.io/metadata.name} values become real names. networks peers stay: they only
+     * shape the traffic of the (restricted) subjects. Confining to the deployment, not just the run, is what lets the
+     * suites of one run go side by side: a cluster-wide deny of one suite never reaches another suite's pods.
      */
     @SuppressWarnings("unchecked")
-    public void restrictToRun(GenericKubernetesResource policy, String runId) {
+    public void confine(GenericKubernetesResource policy, String runId) {
         Map<String, Object> spec = (Map<String, Object>) policy.getAdditionalProperties().get("spec");
         restrictHolder((Map<String, Object>) spec.get("subject"), runId);
         for (String direction : List.of("ingress", "egress")) {
@@ -141,14 +143,22 @@ public final class RealNamespaces {
         labels.computeIfPresent(Topology.METADATA_NAME_LABEL, (k, v) -> real.getOrDefault(v.toString(), v.toString()));
         labels.put(RunNamespaces.RUN, runId);
         scoped.put("matchLabels", labels);
-        if (scoped.get("matchExpressions") instanceof List<?> expressions) {
-            for (Object e : expressions) {
-                Map<String, Object> requirement = (Map<String, Object>) e;
+        List<Object> expressions = new java.util.ArrayList<>();
+        if (scoped.get("matchExpressions") instanceof List<?> given) {
+            for (Object e : given) {
+                Map<String, Object> requirement = new LinkedHashMap<>((Map<String, Object>) e);
                 if (Topology.METADATA_NAME_LABEL.equals(requirement.get("key")) && requirement.get("values") instanceof List<?> v) {
                     requirement.put("values", v.stream().map(x -> real.getOrDefault(x.toString(), x.toString())).toList());
                 }
+                expressions.add(requirement);
             }
         }
+        Map<String, Object> deployment = new LinkedHashMap<>();
+        deployment.put("key", Topology.METADATA_NAME_LABEL);
+        deployment.put("operator", "In");
+        deployment.put("values", real.values().stream().sorted().toList());
+        expressions.add(deployment);
+        scoped.put("matchExpressions", expressions);
         return scoped;
     }
 }

@@ -45,7 +45,7 @@ final class CaseClusterPolicies {
             RunClusterPolicies.Kind kind = RunClusterPolicies.kind(policy.apiVersion(), policy.kind());
             GenericKubernetesResource onCluster = policy.resource();
             onCluster.getMetadata().setName(runPolicies.clusterName(kind, c.name() + "-" + policy.name()));
-            new RealNamespaces(realNamespaces).restrictToRun(onCluster, runId);
+            new RealNamespaces(realNamespaces).confine(onCluster, runId);
             used = true;
             created.put(policy.name(), runPolicies.create(onCluster, "sweep-" + c.name()));
         }

@@ -8,13 +8,13 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A cluster-scoped policy a run creates can only ever select the run's own namespaces. */
+/** A cluster-scoped policy a suite creates can only ever select its own deployment's namespaces of the run. */
 class ClusterPolicyScopeTest {
 
     static final KubernetesSerialization YAML = new KubernetesSerialization();
 
     @Test
-    void everyNamespaceSelectorOfSubjectAndPeersIsAndedWithTheRun() {
+    void everyNamespaceSelectorOfSubjectAndPeersIsAndedWithTheRunAndTheDeployment() {
         GenericKubernetesResource policy = YAML.unmarshal("""
                 apiVersion: policy.networking.k8s.io/v1alpha2
                 kind: ClusterNetworkPolicy
@@ -36,7 +36,7 @@ class ClusterPolicyScopeTest {
                     to: [{networks: [0.0.0.0/0]}]
                 """, GenericKubernetesResource.class);
 
-        new RealNamespaces(Map.of("x", "nc-abc123-x", "y", "nc-abc123-y")).restrictToRun(policy, "nc-abc123");
+        new RealNamespaces(Map.of("x", "nc-abc123-x", "y", "nc-abc123-y")).confine(policy, "nc-abc123");
 
         assertThat(YAML.asYaml(policy.getAdditionalProperties().get("spec"))).isEqualTo("""
                 ---
@@ -46,6 +46,12 @@ class ClusterPolicyScopeTest {
                   namespaces:
                     matchLabels:
                       netconform.io/run: "nc-abc123"
+                    matchExpressions:
+                    - key: "kubernetes.io/metadata.name"
+                      operator: "In"
+                      values:
+                      - "nc-abc123-x"
+                      - "nc-abc123-y"
                 ingress:
                 - action: "Deny"
                   from:
@@ -53,6 +59,12 @@ class ClusterPolicyScopeTest {
                       matchLabels:
                         kubernetes.io/metadata.name: "nc-abc123-x"
                         netconform.io/run: "nc-abc123"
+                      matchExpressions:
+                      - key: "kubernetes.io/metadata.name"
+                        operator: "In"
+                        values:
+                        - "nc-abc123-x"
+                        - "nc-abc123-y"
                   - pods:
                       podSelector:
                         matchLabels:
@@ -60,12 +72,23 @@ class ClusterPolicyScopeTest {
                       namespaceSelector:
                         matchLabels:
                           netconform.io/run: "nc-abc123"
+                        matchExpressions:
+                        - key: "kubernetes.io/metadata.name"
+                          operator: "In"
+                          values:
+                          - "nc-abc123-x"
+                          - "nc-abc123-y"
                   - pods:
                       namespaceSelector:
                         matchExpressions:
                         - key: "kubernetes.io/metadata.name"
                           operator: "In"
                           values:
+                          - "nc-abc123-y"
+                        - key: "kubernetes.io/metadata.name"
+                          operator: "In"
+                          values:
+                          - "nc-abc123-x"
                           - "nc-abc123-y"
                         matchLabels:
                           netconform.io/run: "nc-abc123"

@@ -47,9 +47,17 @@ final class RunCommand implements Callable<Integer> {
      */
     static final List<String> DEFAULT_EXCLUDED = List.of("bench", "services", "hostnetwork");
 
-    /** --exclude-tags as given; by default the opt-in suites, except those named in --include-tags. */
+    /**
+     * The opt-in suites not named in --include-tags, plus --exclude-tags. Excluding one more tag must never switch
+     * the opt-in suites on: `--exclude-tags clusterpolicy` once ran the services suites as well, unasked.
+     */
     static List<String> excludedTags(List<String> included, List<String> excluded) {
-        return excluded != null ? excluded : DEFAULT_EXCLUDED.stream().filter(t -> !included.contains(t)).toList();
+        java.util.LinkedHashSet<String> tags = new java.util.LinkedHashSet<>();
+        DEFAULT_EXCLUDED.stream().filter(t -> !included.contains(t)).forEach(tags::add);
+        if (excluded != null) {
+            tags.addAll(excluded);
+        }
+        return List.copyOf(tags);
     }
 
     @Mixin
@@ -61,14 +69,24 @@ final class RunCommand implements Callable<Integer> {
     List<String> includeTags = new ArrayList<>();
 
     @Option(names = "--exclude-tags", split = ",", paramLabel = "TAG",
-            description = "Skip checks with these tags (default: bench, services, hostnetwork; use `netconform bench` for "
-                    + "benchmarks and --include-tags services,hostnetwork for the north-south and host-network suites).")
+            description = "Also skip checks with these tags. bench, services and hostnetwork are always skipped unless "
+                    + "named in --include-tags (use `netconform bench` for benchmarks and --include-tags "
+                    + "services,hostnetwork for the north-south and host-network suites).")
     List<String> excludeTags;
 
     @Option(names = "--require-revocation",
             description = "Fail the policy-established cases when a TCP or UDP flow that was open survives a deny "
                     + "(by default that is reported as a fact about the CNI, not a failure).")
     boolean requireRevocation;
+
+    @Option(names = "--parallel-suites", paramLabel = "N", defaultValue = DEFAULT_PARALLEL_SUITES,
+            description = "Suites that run side by side, each in namespaces of its own (default ${DEFAULT-VALUE}; 1: one "
+                    + "after another). The services, hostnetwork and bench suites and the CNI health check still run "
+                    + "alone, after the others: they measure timing or judge the whole run. --node-evidence implies 1 "
+                    + "(its before/after diff is per suite).")
+    int parallelSuites;
+
+    static final String DEFAULT_PARALLEL_SUITES = "4";
 
     @Option(names = "--baseline", paramLabel = "SUMMARY.json",
             description = "Compare this run with an earlier summary.json and exit 1 on a regression.")
@@ -83,6 +101,9 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         RunConfig config = options.config();
         validateTags();
+        if (parallelSuites < 1 || parallelSuites > 32) {
+            throw new InputException("--parallel-suites " + parallelSuites + ": expected 1 to 32 suites at once");
+        }
         if (baseline != null && !Files.isReadable(baseline)) {
             throw new InputException("--baseline " + baseline + ": no such readable file");
         }
@@ -116,6 +137,7 @@ final class RunCommand implements Callable<Integer> {
         parameters.put(RunConfig.PREFIX + "run-id", run.id());
         // cheap suites first, the CNI health check last (it judges the whole run)
         parameters.put("junit.jupiter.testclass.order.default", "org.junit.jupiter.api.ClassOrderer$OrderAnnotation");
+        parameters.putAll(parallelism(evidence.isPresent() ? 1 : parallelSuites));
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectPackage("io.netconform.scenarios"))
                 .configurationParameters(parameters);
@@ -139,6 +161,26 @@ final class RunCommand implements Callable<Integer> {
         evidence.ifPresent(listeners::add);
         launcher.execute(discovery, listeners.toArray(TestExecutionListener[]::new));
         return totals.getSummary();
+    }
+
+    /**
+     * Suite classes side by side, a class's cases one after another (they share the class's deployment). A policy
+     * case spends most of its time waiting — for pods, for the data plane to converge, for probe timeouts to call a
+     * drop — so suites overlap well even on a small cluster; each has its own namespaces, and cluster-scoped policies
+     * are confined to the namespaces of the test that made them. Suites marked {@code @Isolated} (timing
+     * measurements, the CNI health check) run alone after the concurrent ones: JUnit runs isolated classes last.
+     */
+    static Map<String, String> parallelism(int suites) {
+        if (suites <= 1) {
+            return Map.of();
+        }
+        return Map.of(
+                "junit.jupiter.execution.parallel.enabled", "true",
+                "junit.jupiter.execution.parallel.mode.default", "same_thread",
+                "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
+                "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                "junit.jupiter.execution.parallel.config.fixed.parallelism", Integer.toString(suites),
+                "junit.jupiter.execution.parallel.config.fixed.max-pool-size", Integer.toString(suites));
     }
 
     private void validateTags() {

@@ -130,6 +130,7 @@ class NetconformCliTest {
                 Arguments.of(List.of("run", "--embedded", "docker"), List.of("--embedded", "k3s or kind", "'docker'")),
                 Arguments.of(List.of("run", "--max-node-pairs", "0"), List.of("--max-node-pairs", "at least 1", "got 0")),
                 Arguments.of(List.of("run", "--max-node-pairs", "many"), List.of("--max-node-pairs", "'many'")),
+                Arguments.of(List.of("run", "--parallel-suites", "0"), List.of("--parallel-suites 0", "1 to 32")),
                 Arguments.of(List.of("bench", "--converge-timeout", "soon"), List.of("--converge-timeout", "'soon'")));
     }
 

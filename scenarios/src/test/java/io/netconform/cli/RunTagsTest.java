@@ -17,8 +17,10 @@ class RunTagsTest {
     }
 
     @Test
-    void givenExclusionsAreTakenAsTheyAre() {
-        assertThat(RunCommand.excludedTags(List.of("services"), List.of("services"))).containsExactly("services");
-        assertThat(RunCommand.excludedTags(List.of(), List.of())).isEmpty();
+    void givenExclusionsAddToTheOptInSuitesNeverReplaceThem() {
+        assertThat(RunCommand.excludedTags(List.of(), List.of("clusterpolicy")))
+                .containsExactly("bench", "services", "hostnetwork", "clusterpolicy");
+        assertThat(RunCommand.excludedTags(List.of("services"), List.of("services"))).containsExactly("bench", "hostnetwork", "services");
+        assertThat(RunCommand.excludedTags(List.of("bench", "services", "hostnetwork"), List.of())).isEmpty();
     }
 }

@@ -20,6 +20,7 @@ import io.netconform.junit.Scenario;
 import io.netconform.report.Report;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,7 @@ import java.util.Map;
  * on the same nodes, so pod-network overhead is a ratio rather than a guess. Results go to reports/bench/.
  */
 @ConformanceSuite
+@Isolated // throughput and latency figures must not share the nodes with other suites
 @Order(50)
 @Tag("bench")
 @DisplayName("bench")

@@ -9,6 +9,7 @@ import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 @Tag("clusterpolicy")
 @RequiresClusterPolicyApi({"AdminNetworkPolicy", "BaselineAdminNetworkPolicy"})
 @Requires(Capability.NETWORK_POLICY)
+@Order(18)
 @DisplayName("cluster policy: AdminNetworkPolicy / BaselineAdminNetworkPolicy v1alpha1")
 class AdminNetworkPolicyTest {
 

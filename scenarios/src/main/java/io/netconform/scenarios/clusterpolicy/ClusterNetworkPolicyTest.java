@@ -9,6 +9,7 @@ import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.Test;
 @Tag("clusterpolicy")
 @RequiresClusterPolicyApi("ClusterNetworkPolicy")
 @Requires(Capability.NETWORK_POLICY)
+// the longest suites start first: side by side (--parallel-suites), a run ends when its longest suite does
+@Order(10)
 @DisplayName("cluster policy: ClusterNetworkPolicy v1alpha2")
 class ClusterNetworkPolicyTest {
 

@@ -8,6 +8,7 @@ import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
@@ -19,6 +20,7 @@ import java.util.List;
  * them — a CNI agent that crashes under probe traffic explains a red run better than any single wrong pair.
  */
 @ConformanceSuite
+@Isolated // judges the whole run, so it runs after every other suite
 @Tag("connectivity")
 @Tag("mtu")
 @Tag("dns")

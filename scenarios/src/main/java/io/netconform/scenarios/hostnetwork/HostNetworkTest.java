@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
@@ -48,6 +49,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * admission's words where hostNetwork pods are refused.
  */
 @ConformanceSuite
+@Isolated // binds ports on the nodes themselves; runs alone when suites go side by side
 @Order(6)
 @Tag("hostnetwork")
 @DisplayName("hostnetwork")

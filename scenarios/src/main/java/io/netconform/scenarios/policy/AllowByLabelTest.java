@@ -6,12 +6,14 @@ import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
 /** Ingress holes selected by pod labels, namespace labels, and both. */
 @PolicySuite
+@Order(11)
 @DisplayName("policy: allow by label")
 class AllowByLabelTest {
 

@@ -6,10 +6,12 @@ import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /** A policy that selects every pod of a namespace and allows nothing closes that namespace in its direction. */
 @PolicySuite
+@Order(17)
 @DisplayName("policy: default deny")
 class DefaultDenyTest {
 

@@ -7,6 +7,7 @@ import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -16,6 +17,7 @@ import java.util.Map;
 
 /** Egress allow-lists: by pod label with DNS, and by ipBlock with except. */
 @PolicySuite
+@Order(13)
 @DisplayName("policy: egress")
 class EgressTest {
 

@@ -8,6 +8,7 @@ import io.netconform.junit.Scenario;
 import io.netconform.policy.Port;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 @Tag("policy")
 @Tag("policy-established")
 @Requires(Capability.NETWORK_POLICY)
+@Order(12)
 @DisplayName("policy: open connections")
 class EstablishedFlowsTest {
 

@@ -6,12 +6,14 @@ import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
 /** Frontend → backend → database: each tier reachable only from the tier in front of it, on its own port. */
 @PolicySuite
+@Order(14)
 @DisplayName("policy: multi-tier")
 class MultiTierTest {
 

@@ -6,10 +6,12 @@ import io.netconform.policy.Port;
 import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /** Enforcement follows the API: a policy added, changed in place and deleted takes effect each time. */
 @PolicySuite
+@Order(15)
 @DisplayName("policy: lifecycle")
 class PolicyLifecycleTest {
 

@@ -10,10 +10,12 @@ import io.netconform.policy.Reachability;
 import io.netconform.policy.Topology;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /** What a rule's ports match: names resolved per pod, ranges, and the protocol. */
 @PolicySuite
+@Order(16)
 @DisplayName("policy: ports")
 class PortsTest {
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -38,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * a stale conntrack entry keeps sending to the dead pod for as long as the client keeps sending).
  */
 @ConformanceSuite
+@Isolated // measures Service programming latency and disruption: alone, or it measures the other suites
 @Order(5)
 @Tag("services")
 @DisplayName("service dynamics")

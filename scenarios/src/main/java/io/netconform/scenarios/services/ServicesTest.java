@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
@@ -40,6 +41,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * hostNetwork pod on it (its traffic is the node's), skipped with the reason where admission refuses hostNetwork.
  */
 @ConformanceSuite
+@Isolated // node-wide ports (NodePort, hostPort) and timing; runs alone when suites go side by side
 @Order(4)
 @Tag("services")
 @DisplayName("services")
