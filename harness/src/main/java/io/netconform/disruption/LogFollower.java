@@ -26,6 +26,12 @@ final class LogFollower implements Runnable {
     /** How far before the last line a resumed stream starts (the pod's clock and the kubelet's may differ). */
     static final Duration REPLAY = Duration.ofSeconds(5);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    /**
+     * No line for this long, while the prober writes a heartbeat every second: the stream is stuck, not the network.
+     * On the lab a stream once went silent 16 s into a 7-minute watch without ending or failing, and the watch
+     * reported every path up for the 390 s it never saw; a silent stream is now resumed like a broken one.
+     */
+    static final Duration SILENT = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
     private final String namespace;
@@ -36,6 +42,8 @@ final class LogFollower implements Runnable {
     private volatile boolean stopping;
     private volatile LogWatch current;
     private volatile Instant lastPodTime;
+    private volatile long lastLineNanos = System.nanoTime();
+    private volatile boolean silenced;
 
     LogFollower(KubernetesClient client, String namespace, String pod, Consumer<String> lines, Consumer<String> notices) {
         this.client = client;
@@ -58,16 +66,22 @@ final class LogFollower implements Runnable {
     public void run() {
         while (!stopping) {
             String why;
+            lastLineNanos = System.nanoTime();
+            silenced = false;
             try (LogWatch watch = open()) {
                 current = watch;
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8))) {
                     for (String line = in.readLine(); line != null && !stopping; line = in.readLine()) {
+                        lastLineNanos = System.nanoTime();
                         lines.accept(line);
                     }
                 }
                 why = "the stream ended";
             } catch (IOException | RuntimeException e) {
                 why = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            if (silenced) {
+                why = "silent for " + SILENT.toSeconds() + " s although the prober writes a heartbeat every second";
             }
             if (stopping) {
                 return;
@@ -113,6 +127,16 @@ final class LogFollower implements Runnable {
                     .findFirst().orElse(null);
         } catch (RuntimeException e) {
             return null;
+        }
+    }
+
+    /** Called about once a second by the watch: closes a stream that has gone silent, so that run() resumes it. */
+    void resumeIfSilent() {
+        LogWatch w = current;
+        if (!stopping && w != null && System.nanoTime() - lastLineNanos > SILENT.toNanos()) {
+            lastLineNanos = System.nanoTime();
+            silenced = true;
+            w.close();
         }
     }
 

@@ -48,6 +48,11 @@ final class OutageDetector {
     private long firstUs = -1;
     private long lastUs = -1;
     private Open open;
+    /** Due times nobody observed: where the current run of them began, the longest run, the last due time judged. */
+    private long blindFromUs = -1;
+    private long longestBlindUs;
+    private long longestBlindFromUs = -1;
+    private long lastJudgedUs = -1;
 
     private record Judged(long seq, long startUs, Failure failure, String detail, boolean sampled) {
     }
@@ -159,9 +164,18 @@ final class OutageDetector {
     }
 
     private void judge(Judged j) {
+        long due = t0Us + j.seq() * intervalUs;
+        lastJudgedUs = Math.max(lastJudgedUs, due);
         if (!j.sampled()) {
             notSampled++;
+            if (blindFromUs < 0) {
+                blindFromUs = due;
+            }
             return;
+        }
+        if (blindFromUs >= 0) {
+            blind(blindFromUs, due);
+            blindFromUs = -1;
         }
         if (!everUp) {
             if (j.failure() != null) {
@@ -205,10 +219,32 @@ final class OutageDetector {
         return Instant.ofEpochSecond(Math.floorDiv(epochUs, 1_000_000L), Math.floorMod(epochUs, 1_000_000L) * 1000L);
     }
 
+    private void blind(long fromUs, long toUs) {
+        if (toUs - fromUs > longestBlindUs) {
+            longestBlindUs = toUs - fromUs;
+            longestBlindFromUs = fromUs;
+        }
+    }
+
     /**
-     * Ends the measurement: an outage still open ends one interval after its last sample, marked ongoing.
-     * Sequence numbers that are still pending are left out.
+     * Ends the measurement at {@code endUs} (the watch's end): an outage still open ends one interval after its last
+     * sample, marked ongoing. Sequence numbers that are still pending are left out; but due times that should have
+     * been judged by then and were not (nothing was heard from the prober: its log stream stalled, its pod starved)
+     * are time the target was not observed, like due times the prober skipped.
      */
+    PathDisruption finish(long endUs) {
+        if (t0Us >= 0) {
+            // a sample may still be in flight for its timeout, and missing ones are judged LATE_US after that
+            long settled = endUs - timeoutSeconds * 1_000_000L - LATE_US;
+            long from = blindFromUs >= 0 ? blindFromUs : lastJudgedUs >= 0 ? lastJudgedUs + intervalUs : t0Us;
+            if (settled > from) {
+                blind(from, settled);
+            }
+        }
+        return finish();
+    }
+
+    /** Ends the measurement where the prober's output ends (tests that replay a finished prober's output). */
     PathDisruption finish() {
         List<Outage> all = new ArrayList<>(outages);
         if (open != null) {
@@ -217,8 +253,12 @@ final class OutageDetector {
         String never = everUp ? null : warmup == 0 ? "no sample reported"
                 : "never succeeded in " + warmup + " samples; last: " + lastWarmupFailure.failure() + " "
                 + lastWarmupFailure.detail();
+        if (blindFromUs >= 0 && lastJudgedUs > blindFromUs) {
+            blind(blindFromUs, lastJudgedUs + intervalUs);
+        }
         return new PathDisruption(target, samples, failed, notSampled, warmup,
                 firstUs < 0 ? null : instant(firstUs), lastUs < 0 ? null : instant(lastUs + intervalUs),
-                List.copyOf(all), never);
+                List.copyOf(all), never,
+                longestBlindUs <= 0 ? null : new PathDisruption.Blind(instant(longestBlindFromUs), longestBlindUs / 1e6));
     }
 }

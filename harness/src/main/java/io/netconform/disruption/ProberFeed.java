@@ -48,4 +48,10 @@ final class ProberFeed {
     List<PathDisruption> finish() {
         return detectors.values().stream().map(OutageDetector::finish).toList();
     }
+
+    /** Ends at the watch's end: what the prober did not report by then counts as not observed. */
+    List<PathDisruption> finish(Instant end) {
+        long endUs = end.getEpochSecond() * 1_000_000L + end.getNano() / 1000;
+        return detectors.values().stream().map(d -> d.finish(endUs)).toList();
+    }
 }

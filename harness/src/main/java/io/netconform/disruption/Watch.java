@@ -68,6 +68,13 @@ public final class Watch {
     private final List<String> notices = new ArrayList<>();
     private final Consumer<String> console;
     private final Instant started = Instant.now();
+    /** Resumes log streams that went silent (LogFollower.SILENT); one daemon thread for all probers. */
+    private final java.util.concurrent.ScheduledExecutorService streamCheck =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "watch-stream-check");
+                t.setDaemon(true);
+                return t;
+            });
 
     private Watch(Settings settings, String namespace, Consumer<String> console) {
         this.settings = settings;
@@ -100,6 +107,8 @@ public final class Watch {
             watch.targets.addAll(targets);
             watch.follow(client, pod, targets);
         });
+        watch.streamCheck.scheduleWithFixedDelay(() -> watch.followers.forEach(LogFollower::resumeIfSilent),
+                1, 1, java.util.concurrent.TimeUnit.SECONDS);
         return watch;
     }
 
@@ -285,6 +294,7 @@ public final class Watch {
 
     /** Stops following the probers and says what every target went through. */
     public WatchResult stop() {
+        streamCheck.shutdownNow();
         followers.forEach(LogFollower::stop);
         for (Thread t : threads) {
             try {
@@ -301,11 +311,11 @@ public final class Watch {
                     note("cannot close a raw output file: " + e.getMessage());
                 }
             }
-            List<PathDisruption> paths = feeds.stream().flatMap(f -> f.finish().stream()).toList();
+            Instant end = Instant.now();
+            List<PathDisruption> paths = feeds.stream().flatMap(f -> f.finish(end).stream()).toList();
             int resumed = followers.stream().mapToInt(LogFollower::resumed).sum();
             int unparsed = feeds.stream().mapToInt(ProberFeed::unparsed).sum();
-            return new WatchResult(started, Instant.now(), settings.interval(), paths, List.copyOf(notices), resumed,
-                    unparsed);
+            return new WatchResult(started, end, settings.interval(), paths, List.copyOf(notices), resumed, unparsed);
         }
     }
 

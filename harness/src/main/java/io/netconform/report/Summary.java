@@ -166,7 +166,8 @@ public record Summary(
     public record Disruption(String path, String check, String connection, String target, String source,
                              long intervalMs, long samples, long failedSamples, long notSampled, double lossPercent,
                              int outages, double downtimeSeconds, double longestOutageSeconds,
-                             double maxOutageSeconds, boolean passed, String neverUp, List<Interval> intervals) {
+                             double maxOutageSeconds, boolean passed, String neverUp, double unobservedSeconds,
+                             List<Interval> intervals) {
         public Disruption {
             intervals = copy(intervals);
         }

@@ -112,6 +112,35 @@ class OutageDetectorTest {
         assertThat(p.outages()).isEmpty();
         assertThat(p.notSampled()).isEqualTo(4);
         assertThat(p.samples()).isEqualTo(2);
+        assertThat(p.blindSeconds()).as("due times 1..4 were not observed").isCloseTo(0.8, within(0.01));
+    }
+
+    @Test
+    void aProberNotHeardFromUntilTheEndIsUnobservedNotUp() {
+        // the lab: a log stream went silent 16 s into the watch, and every path read "ok" for the 390 s after
+        ProberFeed feed = feed(tcp());
+        for (long seq = 0; seq < 10; seq++) {
+            feed.accept(ok("t1", seq));
+        }
+        long end = T0 + 60_000_000L;
+        PathDisruption p = feed.finish(OutageDetector.instant(end)).get(0);
+        assertThat(p.outages()).isEmpty();
+        // unobserved from the 11th due time until the end, less what may legitimately still be in flight
+        assertThat(p.blindSeconds()).isCloseTo(60 - 2.0 - 1 - OutageDetector.LATE_US / 1e6, within(0.01));
+        assertThat(p.blind().from()).isEqualTo(OutageDetector.instant(T0 + 10 * I));
+        assertThat(p.passed(java.time.Duration.ofSeconds(30))).isFalse();
+        assertThat(p.passed(java.time.Duration.ofSeconds(60))).isTrue();
+    }
+
+    @Test
+    void aPathHeardFromToTheEndHasNoUnobservedStretch() {
+        ProberFeed feed = feed(tcp());
+        for (long seq = 0; seq < 50; seq++) {
+            feed.accept(ok("t1", seq));
+        }
+        PathDisruption p = feed.finish(OutageDetector.instant(T0 + 50 * I + 500_000)).get(0);
+        assertThat(p.blind()).isNull();
+        assertThat(p.passed(java.time.Duration.ofSeconds(1))).isTrue();
     }
 
     @Test

@@ -15,7 +15,7 @@ class RevocationTest {
     static final Target OPEN = new Target("to", "app/client → app/server", Check.TCP_REUSED, "10.244.1.9", 8080, "client");
 
     static PathDisruption measured(Target target, Outage... outages) {
-        return new PathDisruption(target, 80, 0, 0, 0, T, T.plusSeconds(16), List.of(outages), null);
+        return new PathDisruption(target, 80, 0, 0, 0, T, T.plusSeconds(16), List.of(outages), null, null);
     }
 
     static Outage down(Target target, double fromS, boolean ongoing) {
@@ -43,6 +43,15 @@ class RevocationTest {
         Revocation r = Revocation.judge(measured(NEW, down(NEW, 9.0, true)),
                 measured(OPEN, new Outage(OPEN, T.plusSeconds(2), T.plusMillis(2400), Failure.STALL, "", 2, false)));
         assertThat(r.survived()).isTrue();
+    }
+
+    @Test
+    void aStallOfTheOpenFlowAfterTheChangeThatRecoversIsNotARevocation() {
+        // a revoked flow stays cut; one that echoes again after a second was slow, not denied
+        Revocation r = Revocation.judge(measured(NEW, down(NEW, 5.2, true)),
+                measured(OPEN, new Outage(OPEN, T.plusMillis(8400), T.plusMillis(9600), Failure.STALL, "", 6, false)));
+        assertThat(r.survived()).isTrue();
+        assertThat(r.detail()).contains("recovered from 1.2 s STALL");
     }
 
     @Test

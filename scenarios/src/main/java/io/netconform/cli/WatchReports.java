@@ -81,6 +81,17 @@ final class WatchReports {
         if (p.passed(maxOutage)) {
             return seen;
         }
+        if (p.longestOutageSeconds() <= maxOutage.toNanos() / 1e9) {
+            // not down for too long, but not watched for too long either: an outage may hide in that stretch
+            return CheckFailure.of(FailureKind.HARNESS, String.format(Locale.ROOT,
+                            "expected the path observed throughout the watch, but nothing was observed for %.1f s from %s"
+                                    + " (more than --max-outage %.1f s): the prober skipped its due times or its output "
+                                    + "did not arrive (see the harness/API notices); whether the path was up then is "
+                                    + "unknown%n  %s", p.blindSeconds(), p.blind().from(),
+                            maxOutage.toMillis() / 1000.0, seen))
+                    .reproduce("kubectl logs -n <watch namespace> " + p.target().source() + " -c probe --timestamps")
+                    .getMessage();
+        }
         Outage worst = p.outages().stream().max(java.util.Comparator.comparingDouble(Outage::seconds)).orElseThrow();
         // the watch writes its JUnit XML and Allure results itself: the failure's text, not a throw
         return CheckFailure.of(FailureKind.UNEXPECTED_DROP, String.format(Locale.ROOT,
@@ -128,7 +139,7 @@ final class WatchReports {
                 p.target().host() + (p.target().port() == 0 ? "" : ":" + p.target().port()), p.target().source(),
                 interval.toMillis(), p.samples(), p.failed(), p.notSampled(), round(p.lossPercent()),
                 p.outages().size(), round(p.downtimeSeconds()), round(p.longestOutageSeconds()),
-                maxOutage.toMillis() / 1000.0, p.passed(maxOutage), p.neverUp(), intervals);
+                maxOutage.toMillis() / 1000.0, p.passed(maxOutage), p.neverUp(), round(p.blindSeconds()), intervals);
     }
 
     private static double round(double v) {
@@ -141,7 +152,7 @@ final class WatchReports {
         for (PathDisruption p : result.paths()) {
             b.append(String.format(Locale.ROOT, "%-44s %-26s %8d %8.1fs %7.1fs %6.2f%%  %s%n", p.target().path(),
                     p.target().check().label(), p.outages().size(), p.longestOutageSeconds(), p.downtimeSeconds(),
-                    p.lossPercent(), p.neverUp() != null ? "NEVER UP" : p.passed(maxOutage) ? "ok" : "TOO LONG"));
+                    p.lossPercent(), tableVerdict(p, maxOutage)));
         }
         long failing = result.paths().stream().filter(p -> !p.passed(maxOutage)).count();
         b.append(String.format(Locale.ROOT, "%d of %d paths × checks within --max-outage %.1f s; watched %d s at %d ms%s",
@@ -149,6 +160,17 @@ final class WatchReports {
                 Duration.between(result.started(), result.finished()).toSeconds(), result.interval().toMillis(),
                 result.streamResumes() == 0 ? "" : "; log streams resumed " + result.streamResumes() + " times (API)"));
         return b.toString();
+    }
+
+    private static String tableVerdict(PathDisruption p, Duration maxOutage) {
+        if (p.neverUp() != null) {
+            return "NEVER UP";
+        }
+        if (p.passed(maxOutage)) {
+            return "ok";
+        }
+        return p.longestOutageSeconds() > maxOutage.toNanos() / 1e9 ? "TOO LONG"
+                : String.format(Locale.ROOT, "UNOBSERVED %.0fs", p.blindSeconds());
     }
 
     static void junit(WatchResult result, Duration maxOutage, Path xml) {

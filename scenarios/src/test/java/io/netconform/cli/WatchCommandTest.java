@@ -50,8 +50,8 @@ class WatchCommandTest {
     static WatchResult watched() {
         Outage fiveSeconds = new Outage(CROSS_TCP, T.plusSeconds(30), T.plusMillis(35_200), Failure.TIMEOUT,
                 "Connection timed out", 26, false);
-        PathDisruption tcp = new PathDisruption(CROSS_TCP, 600, 26, 0, 0, T, T.plusSeconds(120), List.of(fiveSeconds), null);
-        PathDisruption dns = new PathDisruption(DNS, 600, 0, 3, 1, T, T.plusSeconds(120), List.of(), null);
+        PathDisruption tcp = new PathDisruption(CROSS_TCP, 600, 26, 0, 0, T, T.plusSeconds(120), List.of(fiveSeconds), null, null);
+        PathDisruption dns = new PathDisruption(DNS, 600, 0, 3, 1, T, T.plusSeconds(120), List.of(), null, null);
         return new WatchResult(T, T.plusSeconds(120), Duration.ofMillis(200), List.of(tcp, dns), List.of(), 0, 0);
     }
 
