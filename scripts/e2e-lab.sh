@@ -25,13 +25,11 @@ lab_tests LabEndToEndTest || status=$?
 echo "== lab restarted with NetworkPolicy and ClusterNetworkPolicy enforcement (K8SLAB_NETPOL=1 K8SLAB_CNP=1)"
 bash "$LAB_DIR/down.sh"
 K8SLAB_NETPOL=1 K8SLAB_CNP=1 bash "$LAB_DIR/up.sh"
-lab_tests "${WORLD2_TESTS:-LabEnforcingTest,LeastPrivilegeLabTest,ClusterPolicyLabTest}" || status=$?
-# Not in the default run yet (run them by name): ServicesLabTest (green on the quiet lab, but in a CI-equivalent run two
-# harness races showed — affinity requests sent before kube-proxy had synced the endpoints, and a node forwarding to
-# a new endpoint before the harness saw it ready read as "never answered" — both fixed, not yet through CI),
-# LabWatchTest (injects outages and measures them with watch: the injected route and DNS outages were not seen on the
-# pod paths), SweepClusterPolicyLabTest (40 mixed cases). E.g.
-#   WORLD2_TESTS='LabEnforcingTest,ServicesLabTest,LabWatchTest' bash scripts/e2e-lab.sh
+lab_tests "${WORLD2_TESTS:-LabEnforcingTest,LeastPrivilegeLabTest,ClusterPolicyLabTest,ServicesLabTest}" || status=$?
+# Not in the default run yet (run them by name): LabWatchTest (injects outages and measures them with watch: on the
+# loaded lab the bash prober's fork per sample starved the nodes and the injected outages went unseen),
+# SweepClusterPolicyLabTest (40 mixed cases). E.g.
+#   WORLD2_TESTS='LabEnforcingTest,LabWatchTest' bash scripts/e2e-lab.sh
 # The report people open: the strict run's Allure results as one HTML file, rendered in headless Chromium.
 strict=scenarios/target/e2e-lab/strict
 if [ -d "$strict/allure-results" ]; then
