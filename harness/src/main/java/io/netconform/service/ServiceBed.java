@@ -168,10 +168,43 @@ public final class ServiceBed implements AutoCloseable {
             }
             if (message.contains("already allocated")) {
                 throw new BrokenCheck(namespace + "/" + wanted.getMetadata().getName()
-                        + ": the node port chosen at random is taken by another Service (" + message + "); run again");
+                        + ": the node port chosen is taken by another Service (" + message + "; it was free a moment"
+                        + " before, or the run may not list Services): run again");
             }
             throw e;
         }
+    }
+
+    /**
+     * A node port no Service of the cluster holds now, at random in the default range (30000-32767), for checks that
+     * knock on it before their Service exists. A port drawn blindly collided now and then ("run again"); taken ones
+     * are read from every namespace's Services (node ports and health-check node ports). Where the run may not list
+     * Services cluster-wide, a random one, and a collision still reports BROKEN with the server's words.
+     */
+    public int freeNodePort() {
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        try {
+            for (Service s : run.cluster().client().services().inAnyNamespace().list().getItems()) {
+                if (s.getSpec() == null) {
+                    continue;
+                }
+                if (s.getSpec().getHealthCheckNodePort() != null) {
+                    taken.add(s.getSpec().getHealthCheckNodePort());
+                }
+                if (s.getSpec().getPorts() != null) {
+                    s.getSpec().getPorts().stream().map(io.fabric8.kubernetes.api.model.ServicePort::getNodePort)
+                            .filter(Objects::nonNull).forEach(taken::add);
+                }
+            }
+        } catch (KubernetesClientException e) {
+            // not allowed to list (or the list failed): fall back to a blind draw
+        }
+        List<Integer> free = java.util.stream.IntStream.rangeClosed(30000, 32767).filter(p -> !taken.contains(p))
+                .boxed().toList();
+        if (free.isEmpty()) {
+            throw new BrokenCheck("every node port of 30000-32767 is taken by a Service of the cluster");
+        }
+        return free.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(free.size()));
     }
 
     /** Waits until the Service's Endpoints list {@code count} ready addresses; returns their pod names. */

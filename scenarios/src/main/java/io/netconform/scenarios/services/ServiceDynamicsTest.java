@@ -64,7 +64,7 @@ class ServiceDynamicsTest {
     void serviceCreated(Scenario scenario) {
         ServiceBed bed = bed(scenario);
         // the node port is chosen here so the clients can knock on it before the Service exists
-        int nodePort = 30000 + ThreadLocalRandom.current().nextInt(2768);
+        int nodePort = bed.freeNodePort();
         Forwarding.Seen seen = Forwarding.watch(scenario, scenario.fleet().probes(),
                 c -> WhoamiProbe.tcp(bed.nodeIp(c.node()), nodePort, Forwarding.ATTEMPT), seconds(scenario), "",
                 "whoami " + bed.endpoint().name() + " ", () -> {
