@@ -139,7 +139,7 @@ final class WatchCommand implements Callable<Integer> {
                 err.println("netconform watch: could not start the probe pods: " + e.getMessage());
                 return 2;
             }
-            Object previous = onCtrlC(out);
+            java.util.Map<String, Object> previous = onCtrlC(out);
             Integer commandExit;
             try {
                 say(out, String.format("watching %d paths × checks every %d ms from namespace %s%s",
@@ -200,6 +200,14 @@ final class WatchCommand implements Callable<Integer> {
         }
         if (exit == null) {
             process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    say(out, "the command did not stop within 10 s of SIGTERM: killed");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             say(out, "interrupted: the command was stopped before it finished");
             return null;
         }
@@ -222,31 +230,43 @@ final class WatchCommand implements Callable<Integer> {
         }
     }
 
+    /** The signals that end a watch like Ctrl-C: a CI job's timeout or a closed SSH session must not orphan the command. */
+    static final List<String> STOP_SIGNALS = List.of("INT", "TERM", "HUP");
+
     /**
-     * The first Ctrl-C ends the watch and still writes the reports; a second one exits at once (the namespaces go
-     * with the shutdown hook, `netconform gc` removes what a kill -9 leaves).
+     * The first Ctrl-C (or TERM, or HUP) ends the watch, stops the wrapped command (TERM: we started it, and an upgrade
+     * script left running with nobody measuring it is worse than a stopped one the operator knows about) and still
+     * writes the reports; a second one exits at once (the namespaces go with the shutdown hook, `netconform gc`
+     * removes what a kill -9 leaves).
      */
     @SuppressWarnings("removal")
-    private Object onCtrlC(PrintWriter out) {
-        try {
-            return sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> {
-                if (interrupted.getCount() == 0) {
-                    System.err.println("netconform watch: second Ctrl-C: exiting without reports");
-                    System.exit(130);
-                }
-                say(out, "Ctrl-C: stopping; writing reports and deleting the probe pods (Ctrl-C again to skip the reports)");
-                interrupted.countDown();
-            });
-        } catch (IllegalArgumentException e) {
-            // no INT on this platform or JVM: the shutdown hook still deletes the namespaces
-            return null;
+    private java.util.Map<String, Object> onCtrlC(PrintWriter out) {
+        java.util.Map<String, Object> previous = new java.util.LinkedHashMap<>();
+        for (String name : STOP_SIGNALS) {
+            try {
+                previous.put(name, sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    if (interrupted.getCount() == 0) {
+                        System.err.println("netconform watch: second SIG" + name + ": exiting without reports");
+                        System.exit(128 + signal.getNumber());
+                    }
+                    say(out, "SIG" + name + ": stopping" + (command.isEmpty() ? "" : " (and the command)")
+                            + "; writing reports and deleting the probe pods (again to skip the reports)");
+                    interrupted.countDown();
+                }));
+            } catch (IllegalArgumentException e) {
+                // not on this platform or JVM: the shutdown hook still deletes the namespaces
+            }
         }
+        return previous;
     }
 
-    private static void restoreCtrlC(Object previous) {
-        if (previous instanceof sun.misc.SignalHandler handler) {
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), handler);
-        }
+    @SuppressWarnings("removal")
+    private static void restoreCtrlC(java.util.Map<String, Object> previous) {
+        previous.forEach((name, handler) -> {
+            if (handler instanceof sun.misc.SignalHandler h) {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), h);
+            }
+        });
     }
 
     private static void say(PrintWriter out, String line) {
