@@ -164,6 +164,7 @@ public final class BenchComparison {
             }
         }
         addClusterWide(rows, results, Metric.POLICY_ENFORCEMENT, BenchResult::policyEnforcementLatencyMs);
+        addClusterWide(rows, results, Metric.POLICY_REMOVAL, BenchResult::policyRemovalLatencyMs);
         addClusterWide(rows, results, Metric.POLICY_REVOCATION, BenchResult::policyRevocationLatencyMs);
         addClusterWide(rows, results, Metric.POD_NETWORK_READY, BenchResult::podStartToNetworkReadyMs);
         return rows;

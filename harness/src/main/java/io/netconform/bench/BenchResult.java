@@ -23,16 +23,20 @@ import java.util.TreeMap;
  * The schema is documented in {@code docs/bench-schema.md}; {@link #SCHEMA} changes with any change a
  * v1 reader could misread.
  *
- * @param policyEnforcementLatencyMs  time from applying a NetworkPolicy to it taking effect; measured by the policy suites, null if not
+ * @param policyEnforcementLatencyMs  a default-deny applied → the first probe that sees it drop; null if not measured (files
+ *                                    written before policyRemovalLatencyMs existed mixed both directions here)
  * @param podStartToNetworkReadyMs    time from pod creation to its first successful probe; measured by the cluster package, null if not
  * @param missing                     rows that were not measured, each with the reason (e.g. cross-node on a single-node cluster)
  * @param policyRevocationLatencyMs   new connections blocked by a deny → a TCP connection open before it stops; null when
  *                                    open connections survive the deny (then {@code missing} says so) or not measured
+ * @param policyRemovalLatencyMs      the deny removed → the first probe answered again; apart from enforcement because
+ *                                    datapaths differ (upstream's kube-network-policies: ~0.3 s one way, ~2.3 s the other);
+ *                                    null if not measured or in older files
  */
 public record BenchResult(String schema, ClusterFacts cluster, Map<String, String> cni, Instant timestamp,
                           BenchSettings settings, List<PathResult> paths, List<HostRatio> hostNetworkRatios,
                           Stats policyEnforcementLatencyMs, Stats podStartToNetworkReadyMs, List<Missing> missing,
-                          Stats policyRevocationLatencyMs) {
+                          Stats policyRevocationLatencyMs, Stats policyRemovalLatencyMs) {
 
     public static final String SCHEMA = "netconform.bench/v1";
     static final String SCHEMA_FAMILY = "netconform.bench/";

@@ -20,6 +20,7 @@ public final class BenchTable {
             }
         }
         addClusterWide(rows, Metric.POLICY_ENFORCEMENT, result.policyEnforcementLatencyMs());
+        addClusterWide(rows, Metric.POLICY_REMOVAL, result.policyRemovalLatencyMs());
         addClusterWide(rows, Metric.POLICY_REVOCATION, result.policyRevocationLatencyMs());
         addClusterWide(rows, Metric.POD_NETWORK_READY, result.podStartToNetworkReadyMs());
 

@@ -67,7 +67,7 @@ public final class Benchmark {
         List<BenchResult.Missing> missing = new ArrayList<>(missingCrossNode(cluster, legs));
         List<BenchResult.HostRatio> ratios = hostRatios(paths, missing);
         return new BenchResult(BenchResult.SCHEMA, cluster, cni, clock.instant(), settings, paths, ratios,
-                null, null, missing, null);
+                null, null, missing, null, null);
     }
 
     /** Every figure of one leg, in a fixed order. */

@@ -13,6 +13,8 @@ public enum Metric {
     UDP_LOSS("UDP loss", "%", false),
     /** Applying a NetworkPolicy until traffic obeys it; measured by the policy suites, not by {@link Benchmark}. */
     POLICY_ENFORCEMENT("policy enforcement latency", "ms", false),
+    /** Removing that deny until traffic flows again; apart from enforcement, because datapaths differ. */
+    POLICY_REMOVAL("policy removal latency", "ms", false),
     /** New connections blocked by a deny until a connection open before it stops; apart from enforcement, on purpose. */
     POLICY_REVOCATION("open-connection revocation after enforcement", "ms", false),
     /** Pod creation until its first successful probe; measured by the cluster package, not by {@link Benchmark}. */

@@ -33,7 +33,7 @@ class BenchResultTest {
     void aSingleSampleFigureSurvivesTheRoundTripWithItsUnknownInterval(@TempDir Path dir) throws IOException {
         BenchResult canal = BenchResult.read(fixture("rke2-canal.json"));
         BenchResult withOne = new BenchResult(canal.schema(), canal.cluster(), canal.cni(), canal.timestamp(), canal.settings(),
-                canal.paths(), canal.hostNetworkRatios(), Stats.of(new double[]{1234}), null, canal.missing(), null);
+                canal.paths(), canal.hostNetworkRatios(), Stats.of(new double[]{1234}), null, canal.missing(), null, null);
         BenchResult back = BenchResult.read(withOne.write(dir));
         assertThat(back.policyEnforcementLatencyMs().ci95Low()).isNaN();
         assertThat(back.policyEnforcementLatencyMs().wide()).isTrue();

@@ -45,6 +45,8 @@ final class BenchCommand implements Callable<Integer> {
         run.options = options;
         run.includeTags = List.of("bench");
         run.excludeTags = List.of();
+        // one suite, and a benchmark shares the nodes with nothing else
+        run.parallelSuites = 1;
         run.spec = spec;
         return run.call();
     }

@@ -84,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
                     + "after another). The services, hostnetwork and bench suites and the CNI health check still run "
                     + "alone, after the others: they measure timing or judge the whole run. --node-evidence implies 1 "
                     + "(its before/after diff is per suite).")
-    int parallelSuites;
+    int parallelSuites = Integer.parseInt(DEFAULT_PARALLEL_SUITES);
 
     static final String DEFAULT_PARALLEL_SUITES = "4";
 

@@ -176,6 +176,15 @@ class NetconformCliTest {
     }
 
     @Test
+    void benchAgainstAnUnreachableApiServerGetsAsFarAsTheApiServer() throws Exception {
+        // bench drives RunCommand itself: a run option it does not set (--parallel-suites once) must not fail it first
+        Kubeconfig dead = Kubeconfig.closedPort(dir);
+        Result bench = netconform("bench", "--kubeconfig", dead.file().toString(), "--reports", dir.resolve("reports").toString());
+        assertThat(bench.exitCode()).as(bench.describe()).isEqualTo(2);
+        assertThat(bench.err()).as(bench.describe()).contains("https://127.0.0.1:" + dead.port()).doesNotContain("--parallel-suites");
+    }
+
+    @Test
     void gcAgainstAnUnreachableApiServerExitsTwo() throws Exception {
         Kubeconfig dead = Kubeconfig.closedPort(dir);
         Result gc = netconform("gc", "--kubeconfig", dead.file().toString());

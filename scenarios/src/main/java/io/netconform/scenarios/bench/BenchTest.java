@@ -86,27 +86,28 @@ class BenchTest {
         BenchSettings settings = new BenchSettings(d.pingCount(), d.pingInterval(), d.requests(), HTTP_PORT,
                 seconds, d.parallelStreams(), d.udpRate(), repeats, d.warmup(), d.wideThreshold(),
                 d.hostTolerance(), d.execTimeoutSeconds());
-        BenchResult measured = Report.step("measure " + legs.size() + " paths", () -> new Benchmark(run.executor(), settings)
+        BenchResult measured = step(run, "measure " + legs.size() + " paths (" + repeats + " × " + seconds + " s of iperf3 each)", () -> new Benchmark(run.executor(), settings)
                 .run(new BenchResult.ClusterFacts(clusterName(run), run.cluster().kubernetesVersion(),
                         run.cluster().distribution(), run.placement().nodes().size()), run.cni().asMap(), legs));
         PodRef client = legs.get(legs.size() - 1).client();
         NodePair last = pairs.get(pairs.size() - 1);
-        Stats networkReady = Report.step("pod start → network ready", () -> Latencies.podStartToNetworkReady(
+        Stats networkReady = step(run, "pod start → network ready (" + repeats + " pods)", () -> Latencies.podStartToNetworkReady(
                 scenario, ns, last.to(), client, repeats));
         List<BenchResult.Missing> missing = new ArrayList<>(measured.missing());
-        Stats enforcement = null;
+        Latencies.Enforcement enforcement = null;
         Stats revocation = null;
         EnforcementCheck.Decision policy = run.policyEnforcement().decide();
         if (policy.enforced()) {
-            enforcement = Report.step("policy enforcement latency", () -> Latencies.policyEnforcement(scenario, repeats));
-            revocation = Report.step("open-connection revocation latency", () -> Latencies.policyRevocation(scenario,
+            enforcement = step(run, "policy enforcement latency (" + repeats + " × apply and remove)", () -> Latencies.policyEnforcement(scenario, repeats));
+            revocation = step(run, "open-connection revocation latency", () -> Latencies.policyRevocation(scenario,
                     Math.min(repeats, 3), missing));
         } else {
             missing.add(new BenchResult.Missing("policy enforcement latency", policy.reason()));
         }
         BenchResult result = new BenchResult(measured.schema(), measured.cluster(), measured.cni(), measured.timestamp(),
-                measured.settings(), measured.paths(), measured.hostNetworkRatios(), enforcement, networkReady, missing,
-                revocation);
+                measured.settings(), measured.paths(), measured.hostNetworkRatios(),
+                enforcement == null ? null : enforcement.apply(), networkReady, missing, revocation,
+                enforcement == null ? null : enforcement.removal());
         Path file = result.write(run.config().reportsDir().resolve("bench"));
         String table = BenchTable.render(result);
         run.say(table + "\nbench results: " + file);
@@ -117,6 +118,15 @@ class BenchTest {
             throw scenario.broken(BrokenCheck.of("the benchmark measured no path; missing: " + result.missing()),
                     legs.stream().map(Benchmark.Leg::client).toList());
         }
+    }
+
+    /** An Allure step that also says on the console what it measures and how long it took: a bench runs for minutes. */
+    private static <T> T step(Run run, String what, Report.ThrowingSupplier<T> body) {
+        run.say("bench: " + what + " …");
+        long t0 = System.nanoTime();
+        T result = Report.step(what, body);
+        run.say(String.format(java.util.Locale.ROOT, "bench: %s done in %.0f s", what, (System.nanoTime() - t0) / 1e9));
+        return result;
     }
 
     private static Pod pod(Scenario scenario, String name, String node, boolean hostNetwork, String script) {

@@ -59,25 +59,29 @@ final class Latencies {
         return Stats.of(samples);
     }
 
-    /** Applying a default-deny → first observed drop, and removing it → first observed success; both kinds of sample. */
-    static Stats policyEnforcement(Scenario scenario, int repeats) {
+    /** Applying a default-deny → first observed drop, and removing it → first observed success, apart. */
+    record Enforcement(Stats apply, Stats removal) {
+    }
+
+    static Enforcement policyEnforcement(Scenario scenario, int repeats) {
         scenario.deploy(Topology.of("latency/server", "latency/client").serving(PORT));
         PodRef client = scenario.pod("latency/client");
         Probe probe = Probe.tcpConnect(scenario.topology().pod("latency/server").ips().get(0), PORT.number(), PROBE_TIMEOUT);
         NetworkPolicy deny = new NetworkPolicyBuilder().withNewMetadata().withName("deny-all-ingress")
                 .withNamespace("latency").endMetadata()
                 .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress").endSpec().build();
-        double[] samples = new double[2 * repeats];
+        double[] apply = new double[repeats];
+        double[] removal = new double[repeats];
         for (int i = 0; i < repeats; i++) {
             long applied = System.nanoTime();
             scenario.apply(deny);
-            samples[2 * i] = until(scenario, client, probe, r -> r.verdict().blocked(), applied, "the deny taking effect");
+            apply[i] = until(scenario, client, probe, r -> r.verdict().blocked(), applied, "the deny taking effect");
             long removed = System.nanoTime();
             scenario.remove("latency/deny-all-ingress");
-            samples[2 * i + 1] = until(scenario, client, probe, r -> r.verdict() == Verdict.ALLOWED, removed,
+            removal[i] = until(scenario, client, probe, r -> r.verdict() == Verdict.ALLOWED, removed,
                     "traffic flowing again after the deny was removed");
         }
-        return Stats.of(samples);
+        return new Enforcement(Stats.of(apply), Stats.of(removal));
     }
 
     /**
