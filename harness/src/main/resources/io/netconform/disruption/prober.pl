@@ -470,9 +470,13 @@ while (1) {
   $wait = 0 if $wait < 0;
   my ($rout, $wout) = ($rin, $win);
   my $n = select($rout, $wout, undef, $wait);
+  $now = now_us();
   if ($n > 0) {
     for my $w (@polled) {
       next if $w->{done} || !$w->{fh} || $w->{fh} != $w->{polled};
+      # past its deadline a sample has timed out, whatever came with it: socat, curl and ping keep the same rule,
+      # and a TCP connect whose SYN is retransmitted at 1 s must not pass a 1 s timeout for being read late
+      next if defined $w->{until} && $now >= $w->{until};
       my $fd = fileno($w->{fh});
       $w->{ready}->() if ($w->{want} =~ /r/ && vec($rout, $fd, 1)) || ($w->{want} =~ /w/ && vec($wout, $fd, 1));
     }
