@@ -266,6 +266,7 @@ sub icmp_error {
 }
 sub icmp_read {
   my ($fam, $s) = @_;
+  my $now = now_us();
   while (1) {
     my $pkt = '';
     my $from = recv($s, $pkt, 4096, 0);
@@ -276,7 +277,8 @@ sub icmp_read {
     my ($type, $code, undef, $id, $seq) = unpack('CCnnn', $m);
     if ($type == ($fam == AF_INET ? 0 : 129)) {
       my $p = $PING{"$fam/$seq"};
-      next unless $id == $ICMP_ID && $p && $src eq $p->{addr};
+      # a reply read past the sample's deadline has timed out, as for every other check
+      next unless $id == $ICMP_ID && $p && $src eq $p->{addr} && $now < $p->{until};
       finish($p, 0, sprintf('%d bytes from %s: icmp_seq=%d time=%.1f ms', length($m), $p->{target}{host}, $seq, (now_us() - $p->{start}) / 1000));
     } elsif ($fam == AF_INET ? ($type == 3 || $type == 11) : ($type == 1 || $type == 3)) {
       my $in = substr($m, 8);
@@ -285,7 +287,7 @@ sub icmp_read {
       next if length($inner) < 8;
       my ($itype, undef, undef, $iid, $iseq) = unpack('CCnnn', $inner);
       my $p = $PING{"$fam/$iseq"};
-      next unless $itype == ($fam == AF_INET ? 8 : 128) && $iid == $ICMP_ID && $p;
+      next unless $itype == ($fam == AF_INET ? 8 : 128) && $iid == $ICMP_ID && $p && $now < $p->{until};
       finish($p, 1, 'From ' . inet_ntop($fam, $src) . " icmp_seq=$iseq " . icmp_error($fam, $type, $code) . ' --- 1 packets transmitted, 0 received, +1 errors');
     }
   }
