@@ -154,6 +154,16 @@ class ProberLocalTest {
         assertThat(output).as(output).doesNotContain("raw ICMP");
     }
 
+    /**
+     * A container's command goes through Kubernetes' variable expansion: $(NAME) of a defined variable is replaced and
+     * $$ becomes $. The launcher and both scripts must pass through it unchanged.
+     */
+    @Test
+    void theProberCommandPassesThroughKubernetesExpansionUnchanged() {
+        assertThat(Watch.proberCommand(Duration.ofMillis(200), 1, List.of()))
+                .allSatisfy(arg -> assertThat(arg).doesNotContainPattern("\\$\\$|\\$\\([A-Za-z_][A-Za-z0-9_]*\\)"));
+    }
+
     /** Without Time::HiRes (perl-base has none) the clock is /proc/uptime set to the epoch: right to ~10 ms. */
     @Test
     void withoutTimeHiResTheClockIsStillTheEpochInMicroseconds() throws Exception {
