@@ -154,6 +154,34 @@ class ProberLocalTest {
         assertThat(output).as(output).doesNotContain("raw ICMP");
     }
 
+    /** A pod without CAP_NET_RAW: ICMP samples run ping -c 1 each (the only fork left), said once on stderr. */
+    @Test
+    void withoutARawSocketIcmpRunsPingPerSampleAndSaysSoOnce() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/perl")), "perl is not installed here");
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to drop to an unprivileged user");
+        whereIs("setpriv");
+        whereIs("ping");
+        List<Target> targets = List.of(new Target("a", "local", Check.ICMP, "127.0.0.1", 0, "local"),
+                new Target("b", "local", Check.ICMP, "127.0.0.1", 0, "local"));
+        Path out = Files.createTempFile("ncw-prober", ".log");
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "perl", "-e", Watch.PROBER_PL, "200000", "1"));
+        targets.forEach(t -> command.addAll(List.of(t.proberArgs())));
+        start(command, out);
+        await("five ICMP samples of each target").atMost(Duration.ofSeconds(30))
+                .until(() -> count(out, "ncw s a ") >= 5 && count(out, "ncw s b ") >= 5);
+
+        String output = Files.readString(out);
+        ProberFeed feed = new ProberFeed(targets, o -> { }, o -> { });
+        Files.readAllLines(out, StandardCharsets.UTF_8).forEach(feed::accept);
+        assertThat(output.lines().filter(l -> l.contains("cannot open a raw ICMP socket")).count()).as(output).isOne();
+        assertThat(feed.unparsed()).as("the notice is the one line that is not the prober's:%n%s", output).isOne();
+        assertThat(feed.finish()).allSatisfy(p -> {
+            assertThat(p.samples()).as(output).isGreaterThanOrEqualTo(5);
+            assertThat(p.failed()).as(output).isZero();
+        });
+    }
+
     /**
      * A container's command goes through Kubernetes' variable expansion: $(NAME) of a defined variable is replaced and
      * $$ becomes $. The launcher and both scripts must pass through it unchanged.
