@@ -26,9 +26,8 @@ public final class OpenFlows {
      */
     public static CompletableFuture<List<PathDisruption>> measure(Executor executor, PodRef from, List<Target> targets,
                                                                   Duration interval, Duration length) {
-        List<String> command = new ArrayList<>(List.of("timeout", Long.toString(length.toSeconds()), "bash", "-c",
-                Watch.proberScript(), "prober", Long.toString(interval.toNanos() / 1000), "1"));
-        targets.forEach(t -> command.addAll(List.of(t.proberArgs())));
+        List<String> command = new ArrayList<>(List.of("timeout", Long.toString(length.toSeconds())));
+        command.addAll(Watch.proberCommand(interval, 1, targets));
         return CompletableFuture.supplyAsync(() -> {
             ExecResult result = executor.exec(from, command, length.plusSeconds(15));
             if (result.status() != ExecResult.Status.COMPLETED) {

@@ -3,8 +3,11 @@ package io.netconform.disruption;
 import java.util.Optional;
 
 /**
- * One line of the prober's output (see {@code prober.sh}). Times are the pod's clock in microseconds since the
- * epoch. Lines that are not the prober's (a shell warning, a truncated line after a lost log stream) parse to
+ * One line of the prober's output. Two probers write it, line for line the same: {@code prober.pl}, one perl
+ * process with every sample a non-blocking socket, wherever the pod has perl, and {@code prober.sh}, which runs
+ * socat, ping, dig and curl per sample, where it has not ({@link Watch#proberCommand} picks). Times are the pod's
+ * clock in microseconds since the epoch. Lines that are not the prober's (a shell warning, the perl prober's one
+ * stderr notice that it pings per sample without a raw socket, a truncated line after a lost log stream) parse to
  * empty and are counted, never guessed at.
  */
 sealed interface ProberLine {
@@ -53,7 +56,10 @@ sealed interface ProberLine {
 
     /**
      * Whether a sample of {@code check} succeeded, and if not, why. Exit codes alone lie (socat exits 0 on an
-     * empty UDP reply, dig exits 0 on NXDOMAIN), so the tool's words decide together with the code.
+     * empty UDP reply, dig exits 0 on NXDOMAIN), so the tool's words decide together with the code. The perl
+     * prober answers in the same codes and words: strerror text ("Connection refused", "No route to host",
+     * "timed out") for tcp, udp and icmp, curl's exit codes for http, dig's header ("status: NXDOMAIN",
+     * "ANSWER: 1") for dns; so one situation classifies the same whichever prober saw it.
      *
      * @return empty when the sample succeeded
      */

@@ -12,6 +12,7 @@ import io.netconform.cluster.PodReadiness;
 import io.netconform.cluster.PodStartException;
 import io.netconform.cluster.RunNamespaces;
 import io.netconform.cluster.TestPods;
+import io.netconform.exec.PerlScript;
 import io.netconform.policy.Port;
 
 import java.io.IOException;
@@ -194,9 +195,7 @@ public final class Watch {
     }
 
     private Pod prober(Images images, String name, List<Target> targets, boolean hostNetwork, String node) {
-        List<String> command = new ArrayList<>(List.of("bash", "-c", proberScript(), "prober",
-                Long.toString(settings.interval().toNanos() / 1000), Integer.toString(settings.timeoutSeconds())));
-        targets.forEach(t -> command.addAll(List.of(t.proberArgs())));
+        List<String> command = proberCommand(settings.interval(), settings.timeoutSeconds(), targets);
         PodBuilder pod = requests(TestPods.onNode(TestPods.netshootClient(images, name), node), "100m")
                 .editSpec().editFirstContainer().withCommand(command).endContainer().endSpec();
         if (hostNetwork) {
@@ -215,12 +214,34 @@ public final class Watch {
                 .endResources().endContainer().endSpec();
     }
 
+    /** The bash prober: the fallback where a pod has no perl, and the reference for the line protocol. */
     static String proberScript() {
         try (InputStream in = Watch.class.getResourceAsStream("prober.sh")) {
             return new String(Objects.requireNonNull(in, "prober.sh on the classpath").readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The perl prober: every sample of every target in one process, no fork per sample (see prober.pl). */
+    static final String PROBER_PL = PerlScript.load(Watch.class, "prober.pl");
+
+    /**
+     * Runs the perl prober where the image has perl, else prober.sh (which forks its tools per sample). Both scripts
+     * travel as arguments of this one {@code sh -c}, not as environment variables, so the same command serves as a
+     * pod's command (Watch) and inside an exec (OpenFlows), where no environment can be set; {@code sh} because an
+     * image without perl may lack bash too, and then says so in its log. {@code exec} keeps the prober the pod's PID 1.
+     */
+    static final String LAUNCHER = "pl=$1 sh=$2; shift 2; "
+            + "if command -v perl >/dev/null 2>&1; then exec perl -e \"$pl\" \"$@\"; fi; "
+            + "exec bash -c \"$sh\" prober \"$@\"";
+
+    /** {@code sh -c LAUNCHER ...}: the prober command for these targets, sampled every {@code interval}. */
+    static List<String> proberCommand(Duration interval, int timeoutSeconds, List<Target> targets) {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", LAUNCHER, "prober", PROBER_PL, proberScript(),
+                Long.toString(interval.toNanos() / 1000), Integer.toString(timeoutSeconds)));
+        targets.forEach(t -> command.addAll(List.of(t.proberArgs())));
+        return command;
     }
 
     private void follow(KubernetesClient client, String pod, List<Target> targets) {

@@ -1,4 +1,8 @@
-# netconform watch prober: runs as a probe pod's command and writes one line per sample to stdout, which the
+# netconform watch prober, the FALLBACK for pods without perl: prober.pl does the same in one process and is what
+# Watch.proberCommand runs wherever perl is (this script forks socat/ping/dig/curl and a subshell per sample, which
+# loaded a 2-node lab to ~100 on a quiet watch). Both write the protocol below, line for line the same.
+#
+# Runs as a probe pod's command and writes one line per sample to stdout, which the
 # harness follows with ONE log stream per pod (never an exec per sample: that would measure the API server).
 # Timestamps are taken here, in the pod (bash's $EPOCHREALTIME, microseconds, no fork), so API latency and a
 # lost log stream never change an outage's length.
