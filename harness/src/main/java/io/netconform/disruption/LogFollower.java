@@ -7,10 +7,14 @@ import io.netconform.cluster.TestPods;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -29,7 +33,8 @@ final class LogFollower implements Runnable {
     /**
      * No line for this long, while the prober writes a heartbeat every second: the stream is stuck, not the network.
      * On the lab a stream once went silent 16 s into a 7-minute watch without ending or failing, and the watch
-     * reported every path up for the 390 s it never saw; a silent stream is now resumed like a broken one.
+     * reported every path up for the 390 s it never saw (`kubectl logs -f` on the lab stalls the same way after
+     * 15-30 s, while the pod keeps writing); a silent stream is now resumed like a broken one.
      */
     static final Duration SILENT = Duration.ofSeconds(5);
 
@@ -42,8 +47,6 @@ final class LogFollower implements Runnable {
     private volatile boolean stopping;
     private volatile LogWatch current;
     private volatile Instant lastPodTime;
-    private volatile long lastLineNanos = System.nanoTime();
-    private volatile boolean silenced;
 
     LogFollower(KubernetesClient client, String namespace, String pod, Consumer<String> lines, Consumer<String> notices) {
         this.client = client;
@@ -66,22 +69,41 @@ final class LogFollower implements Runnable {
     public void run() {
         while (!stopping) {
             String why;
-            lastLineNanos = System.nanoTime();
-            silenced = false;
-            try (LogWatch watch = open()) {
+            LogWatch watch = null;
+            Thread reader = null;
+            try {
+                watch = open();
                 current = watch;
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8))) {
-                    for (String line = in.readLine(); line != null && !stopping; line = in.readLine()) {
-                        lastLineNanos = System.nanoTime();
-                        lines.accept(line);
+                // read in a thread of its own and wait here with a timeout: a stream that stops delivering without
+                // ending blocks a read forever, and closing it does not always unblock that read
+                BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+                InputStream output = watch.getOutput();
+                reader = new Thread(() -> read(output, queue), "watch-read-" + pod);
+                reader.setDaemon(true);
+                reader.start();
+                why = null;
+                while (!stopping && why == null) {
+                    Object next = queue.poll(SILENT.toMillis(), TimeUnit.MILLISECONDS);
+                    if (next == null) {
+                        why = "silent for " + SILENT.toSeconds() + " s although the prober writes a heartbeat every second";
+                    } else if (next == END) {
+                        why = "the stream ended";
+                    } else if (next instanceof Exception e) {
+                        why = e.getClass().getSimpleName() + ": " + e.getMessage();
+                    } else {
+                        lines.accept((String) next);
                     }
                 }
-                why = "the stream ended";
-            } catch (IOException | RuntimeException e) {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
                 why = e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-            if (silenced) {
-                why = "silent for " + SILENT.toSeconds() + " s although the prober writes a heartbeat every second";
+            } finally {
+                close(watch);
+                if (reader != null) {
+                    reader.interrupt();
+                }
             }
             if (stopping) {
                 return;
@@ -100,6 +122,29 @@ final class LogFollower implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+        }
+    }
+
+    private static final Object END = new Object();
+
+    private static void read(InputStream output, BlockingQueue<Object> queue) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                queue.add(line);
+            }
+            queue.add(END);
+        } catch (IOException | RuntimeException e) {
+            queue.add(e);
+        }
+    }
+
+    private static void close(LogWatch watch) {
+        if (watch != null) {
+            try {
+                watch.close();
+            } catch (RuntimeException e) {
+                // already broken: the next stream is what matters
             }
         }
     }
@@ -127,16 +172,6 @@ final class LogFollower implements Runnable {
                     .findFirst().orElse(null);
         } catch (RuntimeException e) {
             return null;
-        }
-    }
-
-    /** Called about once a second by the watch: closes a stream that has gone silent, so that run() resumes it. */
-    void resumeIfSilent() {
-        LogWatch w = current;
-        if (!stopping && w != null && System.nanoTime() - lastLineNanos > SILENT.toNanos()) {
-            lastLineNanos = System.nanoTime();
-            silenced = true;
-            w.close();
         }
     }
 

@@ -69,13 +69,6 @@ public final class Watch {
     private final List<String> notices = new ArrayList<>();
     private final Consumer<String> console;
     private final Instant started = Instant.now();
-    /** Resumes log streams that went silent (LogFollower.SILENT); one daemon thread for all probers. */
-    private final java.util.concurrent.ScheduledExecutorService streamCheck =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "watch-stream-check");
-                t.setDaemon(true);
-                return t;
-            });
 
     private Watch(Settings settings, String namespace, Consumer<String> console) {
         this.settings = settings;
@@ -108,8 +101,6 @@ public final class Watch {
             watch.targets.addAll(targets);
             watch.follow(client, pod, targets);
         });
-        watch.streamCheck.scheduleWithFixedDelay(() -> watch.followers.forEach(LogFollower::resumeIfSilent),
-                1, 1, java.util.concurrent.TimeUnit.SECONDS);
         return watch;
     }
 
@@ -315,7 +306,6 @@ public final class Watch {
 
     /** Stops following the probers and says what every target went through. */
     public WatchResult stop() {
-        streamCheck.shutdownNow();
         followers.forEach(LogFollower::stop);
         for (Thread t : threads) {
             try {
