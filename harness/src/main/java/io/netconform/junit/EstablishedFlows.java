@@ -35,6 +35,13 @@ public final class EstablishedFlows {
     static final Duration INTERVAL = Duration.ofMillis(200);
     /** Long enough for the prober to start and both flows to echo, on a busy node too. */
     static final Duration OPEN = Duration.ofSeconds(5);
+    /**
+     * How long the path may take to work before the flows open. The deployment is shared with the suite's other case,
+     * and the API listing no policy does not mean the data plane has let go of them: in a CI-equivalent run with the
+     * suites side by side the lab's enforcer took over 18 s to drop the previous case's deny, and every new connection
+     * of this case timed out, which read as "never worked".
+     */
+    static final Duration BASELINE = Duration.ofSeconds(60);
     /** How long the flows are watched after the change: enforcement plus a generous revocation delay. */
     static final Duration AFTER = Duration.ofSeconds(12);
 
@@ -60,6 +67,16 @@ public final class EstablishedFlows {
             return new EstablishedFlows(scenario, from, List.of(), null);
         }
         String path = fromPod + " → " + toPod;
+        for (io.netconform.probe.Probe probe : List.of(io.netconform.probe.Probe.tcpConnect(ip, tcp.number(), Duration.ofSeconds(1)),
+                io.netconform.probe.Probe.udpEcho(ip, udp.number(), Duration.ofSeconds(1)))) {
+            io.netconform.probe.ProbeResult works = probe.runUntil(scenario.run().executor(), from, BASELINE,
+                    r -> r.verdict() == io.netconform.probe.Verdict.ALLOWED);
+            if (works.verdict() != io.netconform.probe.Verdict.ALLOWED) {
+                throw scenario.broken(BrokenCheck.of(path + " does not work before the change, " + BASELINE.toSeconds()
+                        + " s after the case's policies were applied (" + works.verdict() + ": " + works.detail()
+                        + "); nothing to observe open flows on").reproduce(works.reproduce()), List.of(from));
+            }
+        }
         List<Target> targets = List.of(
                 new Target("tn", path, Check.TCP, ip, tcp.number(), from.pod()),
                 new Target("to", path, Check.TCP_REUSED, ip, tcp.number(), from.pod()),
