@@ -48,7 +48,16 @@ public record PathDisruption(Target target, long samples, long failed, long notS
      * for longer than that either: a path nobody observed for a minute is not "up" for that minute.
      */
     public boolean passed(Duration maxOutage) {
-        double max = maxOutage.toNanos() / 1e9;
-        return neverUp == null && longestOutageSeconds() <= max && blindSeconds() <= max;
+        return neverUp == null && !tooLong(maxOutage) && !unobserved(maxOutage);
+    }
+
+    /** An outage longer than {@code maxOutage}. */
+    public boolean tooLong(Duration maxOutage) {
+        return longestOutageSeconds() > maxOutage.toNanos() / 1e9;
+    }
+
+    /** Not observed at all for longer than {@code maxOutage}. */
+    public boolean unobserved(Duration maxOutage) {
+        return blindSeconds() > maxOutage.toNanos() / 1e9;
     }
 }

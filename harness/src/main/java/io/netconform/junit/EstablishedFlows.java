@@ -7,6 +7,9 @@ import io.netconform.disruption.Revocation;
 import io.netconform.disruption.Target;
 import io.netconform.exec.PodRef;
 import io.netconform.policy.Port;
+import io.netconform.probe.Probe;
+import io.netconform.probe.ProbeResult;
+import io.netconform.probe.Verdict;
 import io.netconform.report.BrokenCheck;
 import io.netconform.report.CheckFailure;
 import io.netconform.report.FailureKind;
@@ -67,11 +70,11 @@ public final class EstablishedFlows {
             return new EstablishedFlows(scenario, from, List.of(), null);
         }
         String path = fromPod + " → " + toPod;
-        for (io.netconform.probe.Probe probe : List.of(io.netconform.probe.Probe.tcpConnect(ip, tcp.number(), Duration.ofSeconds(1)),
-                io.netconform.probe.Probe.udpEcho(ip, udp.number(), Duration.ofSeconds(1)))) {
-            io.netconform.probe.ProbeResult works = probe.runUntil(scenario.run().executor(), from, BASELINE,
-                    r -> r.verdict() == io.netconform.probe.Verdict.ALLOWED);
-            if (works.verdict() != io.netconform.probe.Verdict.ALLOWED) {
+        for (Probe probe : List.of(Probe.tcpConnect(ip, tcp.number(), Duration.ofSeconds(1)),
+                Probe.udpEcho(ip, udp.number(), Duration.ofSeconds(1)))) {
+            ProbeResult works = probe.runUntil(scenario.run().executor(), from, BASELINE,
+                    r -> r.verdict() == Verdict.ALLOWED);
+            if (works.verdict() != Verdict.ALLOWED) {
                 throw scenario.broken(BrokenCheck.of(path + " does not work before the change, " + BASELINE.toSeconds()
                         + " s after the case's policies were applied (" + works.verdict() + ": " + works.detail()
                         + "); nothing to observe open flows on").reproduce(works.reproduce()), List.of(from));

@@ -81,7 +81,7 @@ final class WatchReports {
         if (p.passed(maxOutage)) {
             return seen;
         }
-        if (p.longestOutageSeconds() <= maxOutage.toNanos() / 1e9) {
+        if (!p.tooLong(maxOutage)) {
             // not down for too long, but not watched for too long either: an outage may hide in that stretch
             return CheckFailure.of(FailureKind.HARNESS, String.format(Locale.ROOT,
                             "expected the path observed throughout the watch, but nothing was observed for %.1f s from %s"
@@ -169,7 +169,7 @@ final class WatchReports {
         if (p.passed(maxOutage)) {
             return "ok";
         }
-        return p.longestOutageSeconds() > maxOutage.toNanos() / 1e9 ? "TOO LONG"
+        return p.tooLong(maxOutage) ? "TOO LONG"
                 : String.format(Locale.ROOT, "UNOBSERVED %.0fs", p.blindSeconds());
     }
 
