@@ -1,5 +1,7 @@
 package io.netconform.junit;
 
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -26,9 +28,19 @@ import java.util.stream.Stream;
  * namespaces deleted, shared deployments put back), and the deployments a suite class's cases share in the class's
  * store (deleted when the class ends).
  */
-public final class ConformanceExtension implements ParameterResolver, BeforeEachCallback {
+public final class ConformanceExtension implements ParameterResolver, BeforeAllCallback, BeforeEachCallback {
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(ConformanceExtension.class);
+    /** How many suites may run at once ({@code netconform run --parallel-suites}); absent: as JUnit runs them. */
+    public static final String PARALLEL_SUITES = RunConfig.PREFIX + "parallel-suites";
+
+    /** A suite's place at the {@link SuiteGate}, given back when JUnit closes the class's store (however it ends). */
+    private record Admission(SuiteGate gate) implements AutoCloseable {
+        @Override
+        public void close() {
+            gate.leave();
+        }
+    }
 
     /** Keeps a run the extension started itself, so JUnit closes it when the whole execution ends. */
     private record OwnedRun(Run run, boolean owned) implements AutoCloseable {
@@ -47,6 +59,21 @@ public final class ConformanceExtension implements ParameterResolver, BeforeEach
                     .map(r -> new OwnedRun(r, false))
                     .orElseGet(() -> new OwnedRun(Run.start(config, System.out::println), true));
         }, OwnedRun.class).run();
+    }
+
+    /** Waits for the suite's turn when suites run side by side, and says that it starts. */
+    @Override
+    public void beforeAll(ExtensionContext context) throws InterruptedException {
+        Optional<Integer> permits = context.getConfigurationParameter(PARALLEL_SUITES, Integer::parseInt);
+        if (permits.isPresent()) {
+            SuiteGate gate = context.getRoot().getStore(NS)
+                    .getOrComputeIfAbsent("gate", key -> new SuiteGate(permits.get()), SuiteGate.class);
+            int rank = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), Order.class)
+                    .map(Order::value).orElse(Order.DEFAULT);
+            gate.enter(rank, context.getDisplayName());
+            context.getStore(NS).put("admission", new Admission(gate));
+        }
+        run(context).say("▸ " + context.getDisplayName());
     }
 
     @Override

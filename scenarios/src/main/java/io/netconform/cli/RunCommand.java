@@ -87,6 +87,8 @@ final class RunCommand implements Callable<Integer> {
     int parallelSuites = Integer.parseInt(DEFAULT_PARALLEL_SUITES);
 
     static final String DEFAULT_PARALLEL_SUITES = "4";
+    /** JUnit threads when suites run side by side: one per suite class, so that every class can wait at the gate. */
+    static final int CLASS_THREADS = 64;
 
     @Option(names = "--baseline", paramLabel = "SUMMARY.json",
             description = "Compare this run with an earlier summary.json and exit 1 on a regression.")
@@ -135,7 +137,7 @@ final class RunCommand implements Callable<Integer> {
         // the suites find this run (and its config) by id; the other netconform.* parameters are for Maven/IDE runs
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put(RunConfig.PREFIX + "run-id", run.id());
-        // cheap suites first, the CNI health check last (it judges the whole run)
+        // longest suites first (@Order), the CNI health check last (isolated: it judges the whole run)
         parameters.put("junit.jupiter.testclass.order.default", "org.junit.jupiter.api.ClassOrderer$OrderAnnotation");
         parameters.putAll(parallelism(evidence.isPresent() ? 1 : parallelSuites));
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request()
@@ -169,18 +171,23 @@ final class RunCommand implements Callable<Integer> {
      * drop — so suites overlap well even on a small cluster; each has its own namespaces, and cluster-scoped policies
      * are confined to the namespaces of the test that made them. Suites marked {@code @Isolated} (timing
      * measurements, the CNI health check) run alone after the concurrent ones: JUnit runs isolated classes last.
+     *
+     * <p>JUnit gets a thread for every class ({@value #CLASS_THREADS}, more than there are suites) and the
+     * {@code SuiteGate} lets {@code suites} of them run at a time, longest first: JUnit's own fork-join order is not
+     * the one its classes are listed in.
      */
     static Map<String, String> parallelism(int suites) {
         if (suites <= 1) {
             return Map.of();
         }
         return Map.of(
+                io.netconform.junit.ConformanceExtension.PARALLEL_SUITES, Integer.toString(suites),
                 "junit.jupiter.execution.parallel.enabled", "true",
                 "junit.jupiter.execution.parallel.mode.default", "same_thread",
                 "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
                 "junit.jupiter.execution.parallel.config.strategy", "fixed",
-                "junit.jupiter.execution.parallel.config.fixed.parallelism", Integer.toString(suites),
-                "junit.jupiter.execution.parallel.config.fixed.max-pool-size", Integer.toString(suites));
+                "junit.jupiter.execution.parallel.config.fixed.parallelism", Integer.toString(CLASS_THREADS),
+                "junit.jupiter.execution.parallel.config.fixed.max-pool-size", Integer.toString(CLASS_THREADS));
     }
 
     private void validateTags() {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 @Tag("clusterpolicy")
 @RequiresClusterPolicyApi({"AdminNetworkPolicy", "BaselineAdminNetworkPolicy"})
 @Requires(Capability.NETWORK_POLICY)
-@Order(18)
+@Order(21)
 @DisplayName("cluster policy: AdminNetworkPolicy / BaselineAdminNetworkPolicy v1alpha1")
 class AdminNetworkPolicyTest {
 

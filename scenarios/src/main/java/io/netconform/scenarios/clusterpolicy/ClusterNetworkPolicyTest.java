@@ -23,13 +23,20 @@ import org.junit.jupiter.api.Test;
 @Tag("clusterpolicy")
 @RequiresClusterPolicyApi("ClusterNetworkPolicy")
 @Requires(Capability.NETWORK_POLICY)
-// the longest suites start first: side by side (--parallel-suites), a run ends when its longest suite does
+// @Order ranks suites by length, longest first (SuiteGate): side by side, a run ends when its longest suite does
 @Order(10)
 @DisplayName("cluster policy: ClusterNetworkPolicy v1alpha2")
 class ClusterNetworkPolicyTest {
 
     static final Port HTTP = Port.tcp(80);
-    static final Topology XY = Topology.of("x/a", "x/b", "y/a", "y/b").serving(HTTP);
+    static final Port OTHER = Port.tcp(81);
+    static final Port UDP_5353 = Port.udp(5353);
+    static final Port TCP_5353 = Port.tcp(5353);
+    // one deployment for every case but SCTP (only policies change between them): every pod serves every case's
+    // ports, and only y/a calls TCP/80 "http" (y/b serves the same number unnamed: the named-port case)
+    static final Topology XY = Topology.of("x/a", "x/b", "y/a", "y/b")
+            .serving(HTTP, OTHER, UDP_5353, TCP_5353)
+            .servingOn("y/a", HTTP.named("http"), OTHER, UDP_5353, TCP_5353);
 
     @Test
     @DisplayName("Admin Deny: a NetworkPolicy that allows everything cannot override it")
@@ -43,18 +50,15 @@ class ClusterNetworkPolicyTest {
     @Test
     @DisplayName("Admin Accept opens chosen ports through a namespaced default-deny, on TCP and UDP")
     void adminAcceptThroughDefaultDeny(Scenario scenario) {
-        Port udp = Port.udp(5353);
-        Port other = Port.tcp(81);
-        Topology topology = XY.serving(HTTP, udp, other);
-        scenario.deploy(topology).apply("clusterpolicy/admin-accept.yaml");
+        scenario.deploy(XY).apply("clusterpolicy/admin-accept.yaml");
 
-        for (Port accepted : new Port[] {HTTP, udp}) {
-            scenario.verify(accepted, Reachability.allAllowed(topology, accepted)
+        for (Port accepted : new Port[] {HTTP, UDP_5353}) {
+            scenario.verify(accepted, Reachability.allAllowed(XY, accepted)
                     .denyIngressTo("y/*")
                     .allow("x/*", "y/*"));
         }
         // not accepted: y's default-deny decides
-        scenario.verifyDropped(other, Reachability.allAllowed(topology, other)
+        scenario.verifyDropped(OTHER, Reachability.allAllowed(XY, OTHER)
                 .denyIngressTo("y/*"));
     }
 
@@ -115,23 +119,19 @@ class ClusterNetworkPolicyTest {
     @DisplayName("destinationNamedPort resolves per destination pod")
     void namedPort(Scenario scenario) {
         // only y/a calls TCP/80 "http"; y/b serves the same number unnamed
-        Topology topology = XY.servingOn("y/a", HTTP.named("http"));
-        scenario.deploy(topology).apply("clusterpolicy/named-port.yaml");
+        scenario.deploy(XY).apply("clusterpolicy/named-port.yaml");
 
-        scenario.verifyDropped(HTTP, Reachability.allAllowed(topology, HTTP)
+        scenario.verifyDropped(HTTP, Reachability.allAllowed(XY, HTTP)
                 .denyIngressTo("y/a"));
     }
 
     @Test
     @DisplayName("protocols: a UDP port range is denied, TCP on the same number is not")
     void protocolsAreMatchedSeparately(Scenario scenario) {
-        Port udp = Port.udp(5353);
-        Port tcp = Port.tcp(5353);
-        Topology topology = XY.serving(udp, tcp);
-        scenario.deploy(topology).apply("clusterpolicy/protocols.yaml");
+        scenario.deploy(XY).apply("clusterpolicy/protocols.yaml");
 
-        scenario.verify(udp, Reachability.allAllowed(topology, udp).deny("x/*", "y/*"));
-        scenario.verify(tcp, Reachability.allAllowed(topology, tcp));
+        scenario.verify(UDP_5353, Reachability.allAllowed(XY, UDP_5353).deny("x/*", "y/*"));
+        scenario.verify(TCP_5353, Reachability.allAllowed(XY, TCP_5353));
     }
 
     @Test
@@ -139,8 +139,9 @@ class ClusterNetworkPolicyTest {
     @DisplayName("protocols: SCTP is denied by its own entry")
     void sctp(Scenario scenario) {
         Port sctp = Port.sctp(80);
+        // a deployment of its own: @Requires(SCTP) skips with the reason where pods cannot serve SCTP (e.g. a kernel
+        // without SCTP sockets), and the other cases must still deploy there
         Topology topology = XY.serving(sctp);
-        // @Requires(SCTP) skips with the reason where pods cannot serve SCTP (e.g. a kernel without SCTP sockets)
         scenario.deploy(topology).apply("clusterpolicy/protocols.yaml");
 
         scenario.verifyDropped(sctp, Reachability.allAllowed(topology, sctp).deny("x/*", "y/*"));

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * (the server pods listen on both); on a single-stack cluster they run for its one family only.
  */
 @ConformanceSuite
-@Order(1)
+@Order(12)
 @Tag("connectivity")
 @Tag("dualstack")
 @DisplayName("connectivity")

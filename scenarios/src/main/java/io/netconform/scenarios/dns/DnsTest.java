@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * told apart from a timeout, since {@code dig} exits 0 on NXDOMAIN.
  */
 @ConformanceSuite
-@Order(3)
+@Order(14)
 @Tag("dns")
 @DisplayName("dns")
 class DnsTest {

@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * ping leaves 48 header bytes, not 28); on a single-stack cluster only in its one family.
  */
 @ConformanceSuite
-@Order(2)
+@Order(13)
 @Tag("mtu")
 @Tag("dualstack")
 @DisplayName("mtu")

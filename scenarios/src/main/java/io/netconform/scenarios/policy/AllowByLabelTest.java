@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** Ingress holes selected by pod labels, namespace labels, and both. */
 @PolicySuite
-@Order(11)
+@Order(15)
 @DisplayName("policy: allow by label")
 class AllowByLabelTest {
 

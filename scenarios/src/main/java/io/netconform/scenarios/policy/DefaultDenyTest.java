@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** A policy that selects every pod of a namespace and allows nothing closes that namespace in its direction. */
 @PolicySuite
-@Order(17)
+@Order(20)
 @DisplayName("policy: default deny")
 class DefaultDenyTest {
 

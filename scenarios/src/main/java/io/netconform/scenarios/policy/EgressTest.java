@@ -17,7 +17,7 @@ import java.util.Map;
 
 /** Egress allow-lists: by pod label with DNS, and by ipBlock with except. */
 @PolicySuite
-@Order(13)
+@Order(17)
 @DisplayName("policy: egress")
 class EgressTest {
 

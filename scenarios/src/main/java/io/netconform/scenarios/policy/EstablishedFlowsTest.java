@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 @Tag("policy")
 @Tag("policy-established")
 @Requires(Capability.NETWORK_POLICY)
-@Order(12)
+@Order(11)
 @DisplayName("policy: open connections")
 class EstablishedFlowsTest {
 

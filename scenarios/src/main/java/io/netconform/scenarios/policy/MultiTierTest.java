@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** Frontend → backend → database: each tier reachable only from the tier in front of it, on its own port. */
 @PolicySuite
-@Order(14)
+@Order(16)
 @DisplayName("policy: multi-tier")
 class MultiTierTest {
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** Enforcement follows the API: a policy added, changed in place and deleted takes effect each time. */
 @PolicySuite
-@Order(15)
+@Order(19)
 @DisplayName("policy: lifecycle")
 class PolicyLifecycleTest {
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** What a rule's ports match: names resolved per pod, ranges, and the protocol. */
 @PolicySuite
-@Order(16)
+@Order(18)
 @DisplayName("policy: ports")
 class PortsTest {
 
