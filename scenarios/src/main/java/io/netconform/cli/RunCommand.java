@@ -80,10 +80,10 @@ final class RunCommand implements Callable<Integer> {
     boolean requireRevocation;
 
     @Option(names = "--parallel-suites", paramLabel = "N", defaultValue = DEFAULT_PARALLEL_SUITES,
-            description = "Suites that run side by side, each in namespaces of its own (default ${DEFAULT-VALUE}; 1: one "
-                    + "after another). The services, hostnetwork and bench suites and the CNI health check still run "
-                    + "alone, after the others: they measure timing or judge the whole run. --node-evidence implies 1 "
-                    + "(its before/after diff is per suite).")
+            description = "Suites that run side by side, each in namespaces of its own, the longest first (default "
+                    + "${DEFAULT-VALUE}; 1: one after another). The services, hostnetwork and bench suites and the CNI "
+                    + "health check still run alone, after the others: they measure timing or judge the whole run. "
+                    + "--node-evidence implies 1 (its before/after diff is per suite).")
     int parallelSuites = Integer.parseInt(DEFAULT_PARALLEL_SUITES);
 
     static final String DEFAULT_PARALLEL_SUITES = "4";
