@@ -7,7 +7,6 @@ import io.netconform.cluster.TestPods;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,16 +38,24 @@ final class LogFollower implements Runnable {
     static final Duration SILENT = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
+    private final Duration silent;
     private final String namespace;
     private final String pod;
     private final Consumer<String> lines;
     private final Consumer<String> notices;
     private final AtomicInteger resumed = new AtomicInteger();
     private volatile boolean stopping;
-    private volatile LogWatch current;
+    private volatile Attempt current;
     private volatile Instant lastPodTime;
 
     LogFollower(KubernetesClient client, String namespace, String pod, Consumer<String> lines, Consumer<String> notices) {
+        this(client, namespace, pod, lines, notices, SILENT);
+    }
+
+    /** @param silent how long without a line (or without an answer to the request) a stream is given up */
+    LogFollower(KubernetesClient client, String namespace, String pod, Consumer<String> lines, Consumer<String> notices,
+                Duration silent) {
+        this.silent = silent;
         this.client = client;
         this.namespace = namespace;
         this.pod = pod;
@@ -68,42 +75,36 @@ final class LogFollower implements Runnable {
     @Override
     public void run() {
         while (!stopping) {
-            String why;
-            LogWatch watch = null;
-            Thread reader = null;
+            Attempt attempt = new Attempt();
+            current = attempt;
+            // the request and the reads run in a thread of their own, and this one waits with a timeout: a log request
+            // the API server never answers blocks in fabric8's watchLog() without a deadline, and a stream that stops
+            // delivering without ending blocks a read forever (closing it does not always unblock that read)
+            Thread reader = new Thread(attempt, "watch-read-" + pod);
+            reader.setDaemon(true);
+            reader.start();
+            String why = null;
             try {
-                watch = open();
-                current = watch;
-                // read in a thread of its own and wait here with a timeout: a stream that stops delivering without
-                // ending blocks a read forever, and closing it does not always unblock that read
-                BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-                InputStream output = watch.getOutput();
-                reader = new Thread(() -> read(output, queue), "watch-read-" + pod);
-                reader.setDaemon(true);
-                reader.start();
-                why = null;
                 while (!stopping && why == null) {
-                    Object next = queue.poll(SILENT.toMillis(), TimeUnit.MILLISECONDS);
+                    Object next = attempt.queue.poll(silent.toMillis(), TimeUnit.MILLISECONDS);
                     if (next == null) {
-                        why = "silent for " + SILENT.toSeconds() + " s although the prober writes a heartbeat every second";
+                        why = attempt.opened ? "silent for " + silent.toSeconds() + " s although the prober writes a "
+                                + "heartbeat every second" : "no answer to the log request within " + silent.toSeconds() + " s";
                     } else if (next == END) {
-                        why = "the stream ended";
+                        why = "the stream ended" + attempt.ending();
                     } else if (next instanceof Exception e) {
-                        why = e.getClass().getSimpleName() + ": " + e.getMessage();
-                    } else {
+                        why = e.getClass().getSimpleName() + ": " + e.getMessage() + attempt.ending();
+                    } else if (next != OPENED) {
+                        attempt.saw((String) next);
                         lines.accept((String) next);
                     }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                why = e.getClass().getSimpleName() + ": " + e.getMessage();
             } finally {
-                close(watch);
-                if (reader != null) {
-                    reader.interrupt();
-                }
+                attempt.abandon();
+                reader.interrupt();
             }
             if (stopping) {
                 return;
@@ -126,16 +127,65 @@ final class LogFollower implements Runnable {
         }
     }
 
+    private static final Object OPENED = new Object();
     private static final Object END = new Object();
 
-    private static void read(InputStream output, BlockingQueue<Object> queue) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                queue.add(line);
+    /** One log request and its stream; abandoned by the follower when it gives up on it, closed by whoever is last. */
+    private final class Attempt implements Runnable {
+        final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        volatile boolean opened;
+        private LogWatch watch;
+        private boolean abandoned;
+        private int count;
+        private String last;
+
+        @Override
+        public void run() {
+            try {
+                LogWatch w = open();
+                synchronized (this) {
+                    if (abandoned) {
+                        close(w);
+                        return;
+                    }
+                    watch = w;
+                }
+                if (w.getOutput() == null) {
+                    // fabric8 leaves no stream when the request itself failed, and hands the cause to onClose
+                    Throwable cause = w.onClose().toCompletableFuture().getNow(null);
+                    throw new IOException("the log request failed" + (cause == null ? "" : ": " + cause));
+                }
+                opened = true;
+                queue.add(OPENED);
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(w.getOutput(), StandardCharsets.UTF_8))) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        queue.add(line);
+                    }
+                }
+                queue.add(END);
+            } catch (IOException | RuntimeException e) {
+                queue.add(e);
             }
-            queue.add(END);
-        } catch (IOException | RuntimeException e) {
-            queue.add(e);
+        }
+
+        void saw(String line) {
+            count++;
+            last = line;
+        }
+
+        /**
+         * How many lines this stream gave, and its last line when that was not the prober's: an API server that
+         * cannot reach the kubelet answers with a Status in the stream and ends it, and that line says why.
+         */
+        String ending() {
+            String tail = last == null || ProberLine.parse(last).isPresent() ? ""
+                    : "; last line: " + (last.length() > 200 ? last.substring(0, 200) + "…" : last);
+            return " after " + count + (count == 1 ? " line" : " lines") + tail;
+        }
+
+        synchronized void abandon() {
+            abandoned = true;
+            close(watch);
         }
     }
 
@@ -177,9 +227,9 @@ final class LogFollower implements Runnable {
 
     void stop() {
         stopping = true;
-        LogWatch w = current;
-        if (w != null) {
-            w.close();
+        Attempt a = current;
+        if (a != null) {
+            a.abandon();
         }
     }
 }

@@ -80,6 +80,10 @@ final class OutageDetector {
         return target;
     }
 
+    boolean everUp() {
+        return everUp;
+    }
+
     /** The prober's start line: the sampling grid. A second start (the pod's prober restarted) is ignored. */
     void start(long t0Us, long intervalUs, int timeoutSeconds) {
         if (this.t0Us >= 0) {
@@ -250,7 +254,8 @@ final class OutageDetector {
         if (open != null) {
             all.add(outage(open, lastUs + intervalUs, true));
         }
-        String never = everUp ? null : warmup == 0 ? "no sample reported"
+        String never = everUp ? null : warmup == 0 ? "no sample heard from the prober: its log stream delivered none (see "
+                + "the harness/API notices); this says nothing about the network"
                 : "never succeeded in " + warmup + " samples; last: " + lastWarmupFailure.failure() + " "
                 + lastWarmupFailure.detail();
         if (blindFromUs >= 0 && lastJudgedUs > blindFromUs) {

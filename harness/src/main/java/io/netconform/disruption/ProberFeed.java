@@ -12,6 +12,7 @@ final class ProberFeed {
 
     private final Map<String, OutageDetector> detectors = new LinkedHashMap<>();
     private int unparsed;
+    private String firstUnparsed;
 
     ProberFeed(List<Target> targets, Consumer<Outage> opened, Consumer<Outage> closed) {
         targets.forEach(t -> detectors.put(t.id(), new OutageDetector(t, opened, closed)));
@@ -22,6 +23,9 @@ final class ProberFeed {
         ProberLine parsed = ProberLine.parse(line).orElse(null);
         if (parsed == null) {
             unparsed++;
+            if (firstUnparsed == null) {
+                firstUnparsed = line.length() > 200 ? line.substring(0, 200) + "…" : line;
+            }
             return Optional.empty();
         }
         long now;
@@ -43,6 +47,16 @@ final class ProberFeed {
 
     int unparsed() {
         return unparsed;
+    }
+
+    /** The first line that was not the prober's (a shell's or the API server's words), or null. */
+    String firstUnparsed() {
+        return firstUnparsed;
+    }
+
+    /** How many of this pod's targets have not worked yet (no sample at all, or only failures so far). */
+    long notUpYet() {
+        return detectors.values().stream().filter(d -> !d.everUp()).count();
     }
 
     List<PathDisruption> finish() {

@@ -266,8 +266,13 @@ public final class Watch {
 
     /** e.g. {@code 3 outages so far; down now: pod n1 → pod n2 (cross node) · TCP connect} — for a status line. */
     public synchronized String status() {
+        long notUpYet = feeds.stream().mapToLong(ProberFeed::notUpYet).sum();
+        // "every path is up" only of paths seen working: a watch that hears nothing must not sound healthy
+        String waiting = notUpYet == 0 ? "" : "; not seen working yet: " + notUpYet + " of " + targets.size()
+                + " paths × checks";
         return outages + (outages == 1 ? " outage" : " outages") + " so far"
-                + (down.isEmpty() ? "; every path is up" : "; down now: " + String.join(", ", down));
+                + (down.isEmpty() ? notUpYet == 0 ? "; every path is up" : "" : "; down now: " + String.join(", ", down))
+                + waiting;
     }
 
     private synchronized void opened(Outage o) {
@@ -326,6 +331,9 @@ public final class Watch {
             List<PathDisruption> paths = feeds.stream().flatMap(f -> f.finish(end).stream()).toList();
             int resumed = followers.stream().mapToInt(LogFollower::resumed).sum();
             int unparsed = feeds.stream().mapToInt(ProberFeed::unparsed).sum();
+            feeds.stream().filter(f -> f.unparsed() > 0).findFirst().ifPresent(f -> note(unparsed
+                    + (unparsed == 1 ? " line" : " lines") + " of prober output were not the prober's; the first: "
+                    + f.firstUnparsed()));
             return new WatchResult(started, end, settings.interval(), paths, List.copyOf(notices), resumed, unparsed);
         }
     }

@@ -154,6 +154,9 @@ final class WatchReports {
                     p.target().check().label(), p.outages().size(), p.longestOutageSeconds(), p.downtimeSeconds(),
                     p.lossPercent(), tableVerdict(p, maxOutage)));
         }
+        // why a path never worked is the first thing to read, and it does not fit in a column
+        result.paths().stream().filter(p -> p.neverUp() != null).forEach(p -> b.append(String.format(Locale.ROOT,
+                "NEVER UP %s · %s: %s%n", p.target().path(), p.target().check().label(), p.neverUp())));
         long failing = result.paths().stream().filter(p -> !p.passed(maxOutage)).count();
         b.append(String.format(Locale.ROOT, "%d of %d paths × checks within --max-outage %.1f s; watched %d s at %d ms%s",
                 result.paths().size() - failing, result.paths().size(), maxOutage.toMillis() / 1000.0,

@@ -78,7 +78,7 @@ class LabWatchTest {
         NetconformProcess watch = NetconformProcess.start(work, args.toArray(String[]::new));
         int exit = watch.await(Duration.ofMinutes(5).plusSeconds(quiet));
         String console = watch.output();
-        assertThat(exit).as("exit code; console:%n%s", console).isZero();
+        assertThat(exit).as("exit code; console:%n%s%nprober output as kept:%n%s", console, proberOutput()).isZero();
         assertThat(console).contains("command: env QUIET_S=").contains("→ exit 0");
 
         Map<String, Window> windows = new LinkedHashMap<>();
@@ -117,6 +117,35 @@ class LabWatchTest {
         }
         Files.writeString(work.resolve("measured.txt"), "injected: " + windows.values() + "\n" + measured);
         assertThat(wrong).as("injected %s%nmeasured:%n%s%nconsole:%n%s", windows.values(), measured, console).isEmpty();
+    }
+
+    /**
+     * What each prober pod wrote, as the watch kept it: how many lines of each kind, how many samples failed, the
+     * first lines. A watch that reports every path "NEVER UP" may have heard nothing, or heard every sample fail:
+     * this tells which, from CI's console alone.
+     */
+    static String proberOutput() throws java.io.IOException {
+        Path dir = work.resolve("reports").resolve("watch").resolve("prober-output");
+        if (!Files.isDirectory(dir)) {
+            return "(no " + dir + ")";
+        }
+        StringBuilder b = new StringBuilder();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.sorted().toList()) {
+                List<String> lines = Files.readAllLines(f);
+                Map<String, Long> kinds = new java.util.TreeMap<>();
+                long failed = 0;
+                for (String l : lines) {
+                    String[] w = l.split(" ", 7);
+                    kinds.merge(w[0].equals("ncw") && w.length > 1 ? w[1] : "other", 1L, Long::sum);
+                    failed += w.length > 5 && w[1].equals("s") && !w[5].equals("0") ? 1 : 0;
+                }
+                b.append(String.format("%s: %d lines %s, %d samples with a non-zero exit%n", f.getFileName(), lines.size(),
+                        kinds, failed));
+                lines.stream().limit(6).forEach(l -> b.append("  ").append(l).append('\n'));
+            }
+        }
+        return b.toString();
     }
 
     private static Instant instant(String epochSeconds) {
