@@ -165,6 +165,7 @@ public final class Sweep {
         List<TagTally> tags = byTag().stream().filter(t -> t.wrong() > 0)
                 .sorted(Comparator.comparingDouble((TagTally t) -> -(double) t.wrong() / t.cases()).thenComparing(t -> -t.wrong()))
                 .toList();
+        text.append(shared(all, tags));
         text.append("wrong cases by dimension tag:\n");
         tags.forEach(t -> text.append(String.format("  %-30s %3d of %3d cases wrong%s%n", t.tag(), t.wrong(), t.cases(),
                 t.wrong() == t.cases() ? "  <- every case with this tag" : "")));
@@ -172,6 +173,18 @@ public final class Sweep {
         text.append("wrong cases: ").append(all.stream().filter(CaseResult::mismatched).map(r -> r.sweepCase().name())
                 .collect(Collectors.joining(" "))).append("  (rerun one: --seed ").append(settings.seed()).append(" --only N)\n");
         return text.toString();
+    }
+
+    /**
+     * The tags every wrong case carries: a fault that breaks one dimension shows as that tag here even when its
+     * other cases went right (a narrow fault is hit by some cases of a tag, not all), and ahead of tags that merely
+     * came along with it in a few cases.
+     */
+    private static String shared(List<CaseResult> all, List<TagTally> tags) {
+        List<CaseResult> wrong = all.stream().filter(CaseResult::mismatched).toList();
+        List<String> every = tags.stream().filter(t -> wrong.stream().allMatch(r -> r.sweepCase().tags().contains(t.tag())))
+                .map(t -> t.tag() + " (" + t.wrong() + " of its " + t.cases() + " cases wrong)").toList();
+        return every.isEmpty() ? "" : "every wrong case has: " + String.join(", ", every) + "\n";
     }
 
     private static String combinations(List<CaseResult> all, List<TagTally> singles) {

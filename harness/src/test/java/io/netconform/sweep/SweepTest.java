@@ -64,6 +64,23 @@ class SweepTest {
     }
 
     @Test
+    void findingsNameTheTagEveryWrongCaseHasWhenOnlySomeOfItsCasesWentWrong() {
+        // a narrow fault (named egress ports resolved against the sender) breaks some egress-port-named cases only
+        Sweep sweep = new Sweep(new Sweep.Settings(5, 5, List.of(), List.of(), null));
+        sweep.record(result(1, true, "egress-port-named", "ingress-peer-all"));
+        sweep.record(result(2, true, "egress-port-named", "multi-policy"));
+        sweep.record(result(3, false, "egress-port-named", "multi-policy"));
+        sweep.record(result(4, false, "ingress-peer-all"));
+        sweep.record(result(5, false, "egress-port-numeric"));
+        assertThat(sweep.findings()).contains("every wrong case has: egress-port-named (2 of its 3 cases wrong)\n");
+
+        Sweep unrelated = new Sweep(new Sweep.Settings(5, 2, List.of(), List.of(), null));
+        unrelated.record(result(1, true, "egress-port-named"));
+        unrelated.record(result(2, true, "ingress-peer-all"));
+        assertThat(unrelated.findings()).doesNotContain("every wrong case has");
+    }
+
+    @Test
     void sweepJsonCarriesTalliesAndPerCaseOutcome(@TempDir Path dir) throws Exception {
         Sweep sweep = new Sweep(new Sweep.Settings(5, 2, List.of("egress"), List.of(), null));
         sweep.record(result(1, true, "egress-port-named"));
