@@ -79,5 +79,5 @@ for fault in $FAULTS; do
   printf '%-32s %-14s %-9s %s\n' "$fault" "$(jq -r '"\(.wrongCases) of \(.cases)"' "$j")" "$(cat "$OUT/$name.seconds")s" \
     "$(jq -r '[.byTag[] | select(.wrong > 0)] | sort_by(-(.wrong / .cases), -.wrong) | .[0:5]
                | map("\(.tag) \(.wrong)/\(.cases)") | join(", ")' "$j")"
-  grep -h "converged after" "$OUT/$name.log" | sed 's/^/    /' || true
+  grep -h "converged after\|every wrong case has" "$OUT/$name.log" | sed 's/^/    /' || true
 done

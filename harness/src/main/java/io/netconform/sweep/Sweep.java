@@ -165,7 +165,7 @@ public final class Sweep {
         List<TagTally> tags = byTag().stream().filter(t -> t.wrong() > 0)
                 .sorted(Comparator.comparingDouble((TagTally t) -> -(double) t.wrong() / t.cases()).thenComparing(t -> -t.wrong()))
                 .toList();
-        text.append(shared(all, tags));
+        text.append(shared(all));
         text.append("wrong cases by dimension tag:\n");
         tags.forEach(t -> text.append(String.format("  %-30s %3d of %3d cases wrong%s%n", t.tag(), t.wrong(), t.cases(),
                 t.wrong() == t.cases() ? "  <- every case with this tag" : "")));
@@ -176,15 +176,42 @@ public final class Sweep {
     }
 
     /**
-     * The tags every wrong case carries: a fault that breaks one dimension shows as that tag here even when its
-     * other cases went right (a narrow fault is hit by some cases of a tag, not all), and ahead of tags that merely
-     * came along with it in a few cases.
+     * What every wrong case has: a fault that breaks one dimension shows as that tag here even when its other cases
+     * went right (a narrow fault is hit by some cases of a tag, not all), and ahead of tags that merely came along in
+     * a few cases. The exact tags first; failing those, the dimension in either direction ({@code peer-ipblock-except}
+     * when the wrong cases split between ingress and egress); failing that, the direction ({@code egress}).
      */
-    private static String shared(List<CaseResult> all, List<TagTally> tags) {
+    private static String shared(List<CaseResult> all) {
         List<CaseResult> wrong = all.stream().filter(CaseResult::mismatched).toList();
-        List<String> every = tags.stream().filter(t -> wrong.stream().allMatch(r -> r.sweepCase().tags().contains(t.tag())))
-                .map(t -> t.tag() + " (" + t.wrong() + " of its " + t.cases() + " cases wrong)").toList();
-        return every.isEmpty() ? "" : "every wrong case has: " + String.join(", ", every) + "\n";
+        java.util.SortedSet<String> tags = new java.util.TreeSet<>();
+        wrong.forEach(r -> tags.addAll(r.sweepCase().tags()));
+        List<String> directed = tags.stream().filter(t -> t.startsWith("ingress-") || t.startsWith("egress-")).toList();
+        List<List<String>> levels = List.of(List.copyOf(tags),
+                directed.stream().map(t -> t.substring(t.indexOf('-') + 1)).distinct().toList(),
+                directed.stream().map(t -> t.substring(0, t.indexOf('-'))).distinct().toList());
+        List<String> suffix = List.of("", " in either direction", ", any dimension");
+        for (int level = 0; level < levels.size(); level++) {
+            int l = level;
+            List<String> every = levels.get(level).stream()
+                    .filter(term -> wrong.stream().allMatch(r -> has(r, term, l)))
+                    .map(term -> {
+                        long cases = all.stream().filter(r -> has(r, term, l)).count();
+                        long bad = wrong.stream().filter(r -> has(r, term, l)).count();
+                        return term + suffix.get(l) + ": " + bad + " of its " + cases + " cases wrong";
+                    }).toList();
+            if (!every.isEmpty()) {
+                return "every wrong case has: " + String.join("; ", every) + "\n";
+            }
+        }
+        return "";
+    }
+
+    private static boolean has(CaseResult r, String term, int level) {
+        return r.sweepCase().tags().stream().anyMatch(t -> switch (level) {
+            case 0 -> t.equals(term);
+            case 1 -> t.equals("ingress-" + term) || t.equals("egress-" + term);
+            default -> t.startsWith(term + "-");
+        });
     }
 
     private static String combinations(List<CaseResult> all, List<TagTally> singles) {

@@ -72,11 +72,26 @@ class SweepTest {
         sweep.record(result(3, false, "egress-port-named", "multi-policy"));
         sweep.record(result(4, false, "ingress-peer-all"));
         sweep.record(result(5, false, "egress-port-numeric"));
-        assertThat(sweep.findings()).contains("every wrong case has: egress-port-named (2 of its 3 cases wrong)\n");
+        assertThat(sweep.findings()).contains("every wrong case has: egress-port-named: 2 of its 3 cases wrong\n");
+
+        // ipBlock except ignored: the wrong cases split between ingress and egress
+        Sweep except = new Sweep(new Sweep.Settings(5, 3, List.of(), List.of(), null));
+        except.record(result(1, true, "egress-peer-ipblock-except", "types-egress"));
+        except.record(result(2, true, "ingress-peer-ipblock-except", "types-ingress"));
+        except.record(result(3, false, "ingress-peer-ipblock-except", "types-ingress"));
+        assertThat(except.findings()).contains("every wrong case has: peer-ipblock-except in either direction: "
+                + "2 of its 3 cases wrong\n");
+
+        // egress not enforced: every wrong case has some egress dimension, no two the same one
+        Sweep egress = new Sweep(new Sweep.Settings(5, 3, List.of(), List.of(), null));
+        egress.record(result(1, true, "egress-port-named"));
+        egress.record(result(2, true, "egress-peer-pod"));
+        egress.record(result(3, false, "ingress-peer-pod"));
+        assertThat(egress.findings()).contains("every wrong case has: egress, any dimension: 2 of its 2 cases wrong\n");
 
         Sweep unrelated = new Sweep(new Sweep.Settings(5, 2, List.of(), List.of(), null));
         unrelated.record(result(1, true, "egress-port-named"));
-        unrelated.record(result(2, true, "ingress-peer-all"));
+        unrelated.record(result(2, true, "action-pod-label"));
         assertThat(unrelated.findings()).doesNotContain("every wrong case has");
     }
 
