@@ -156,6 +156,7 @@ public final class BatchProber {
         Duration convergedAfter = null;
         int rounds = 1;
         boolean lateRetryDone = false;
+        Set<ProbeKey> lastRound = requests.stream().map(ProbeRequest::key).collect(Collectors.toSet());
         while (true) {
             Duration sinceStart = Duration.ofNanos(roundStart - start);
             List<ProbeRequest> pending = new ArrayList<>();
@@ -168,6 +169,26 @@ public final class BatchProber {
                 }
             }
             if (pending.isEmpty()) {
+                // A pair that matched in an earlier round may have been seen before the change reached the data
+                // plane: an allowed pair probed before a policy took effect is still open, and was never probed
+                // again. On the lab, a fault that drops what a rule without peers allows went unseen that way: the
+                // pairs it breaks matched in round 1, the ones the policy rightly blocks converged in round 2. So the
+                // expected-allowed pairs not probed in the round that settled it are probed once more; a connect that
+                // succeeds returns in milliseconds, so this costs one round trip. (Expected-blocked pairs are not: a
+                // drop costs a whole probe timeout.)
+                List<ProbeRequest> stale = rounds == 1 ? List.of() : requests.stream()
+                        .filter(r -> expectAllowed.get(r.key()) && !lastRound.contains(r.key())).toList();
+                if (!stale.isEmpty() && System.nanoTime() < deadlineAt) {
+                    observed.putAll(run(stale));
+                    rounds++;
+                    lastRound.clear();
+                    stale.forEach(r -> lastRound.add(r.key()));
+                    if (stale.stream().allMatch(r -> ProbedPair.matches(observed.get(r.key()), true))) {
+                        convergedAfter = sinceStart;
+                        break;
+                    }
+                    continue;
+                }
                 convergedAfter = sinceStart;
                 break;
             }
@@ -187,6 +208,8 @@ public final class BatchProber {
             roundStart = System.nanoTime();
             observed.putAll(run(pending));
             rounds++;
+            lastRound.clear();
+            pending.forEach(r -> lastRound.add(r.key()));
         }
         List<ProbedPair> pairs = requests.stream().map(r -> new ProbedPair(r, expectAllowed.get(r.key()),
                 observed.get(r.key()), Optional.ofNullable(matchedAt.get(r.key())))).toList();

@@ -45,14 +45,57 @@ class ConvergenceTest {
         assertThat(v.converged()).as(v.describeFailures()).isTrue();
         assertThat(v.convergedAfter()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4)));
         assertThat(v.result(named("x/a -> 10.0.0.2 TCP/80")).verdict()).isEqualTo(Verdict.TIMEOUT);
-        assertThat(v.rounds()).isGreaterThan(1);
-        // round 1: two pods; every later round: only x/a, carrying only the pending probe
-        assertThat(v.execs()).isEqualTo(2 + (v.rounds() - 1));
-        assertThat(net.calls().subList(2, net.calls().size())).allSatisfy(c -> {
+        assertThat(v.rounds()).isGreaterThan(2);
+        // round 1: two pods; the retries: only x/a, carrying only the pending probe; the last round: the two allowed
+        // pairs, confirmed now that the deny shows (two pods again)
+        assertThat(v.execs()).isEqualTo(2 + (v.rounds() - 2) + 2);
+        List<ScriptedExecutor.Call> calls = net.calls();
+        assertThat(calls.subList(2, calls.size() - 2)).allSatisfy(c -> {
             assertThat(c.pod()).isEqualTo(XA);
             // the socket batch's form of one TCP connect: protocol, address, port, timeout, token
             assertThat(c.probes()).containsExactly(List.of("tcp", "10.0.0.2", "80", "1", "-"));
         });
+        assertThat(calls.subList(calls.size() - 2, calls.size())).extracting(ScriptedExecutor.Call::probes)
+                .containsExactlyInAnyOrder(List.of(List.of("tcp", "10.0.0.3", "80", "1", "-")),
+                        List.of(List.of("tcp", "10.0.0.2", "80", "1", "-")));
+    }
+
+    /**
+     * A data plane that applies the policy late and then also drops a pair the policy allows (the lab's
+     * empty-from-denies fault: a rule without peers matches nobody). Round 1 sees the allowed pair open, before the
+     * policy took effect; the blocked pair converges later. The allowed pair must be probed again then, or the
+     * fault passes unseen.
+     */
+    @Test
+    void anAllowedPairSeenBeforeThePolicyTookEffectIsProbedAgainOnceItHas() {
+        ScriptedExecutor net = new ScriptedExecutor();
+        net.when(from("x/a").to("10.0.0.2", Port.tcp(80))).accepts()
+                .when(from("x/a").to("10.0.0.2", Port.tcp(80))).after(Duration.ofMillis(600)).drops()
+                .when(from("x/a").to("10.0.0.3", Port.tcp(80))).accepts()
+                .when(from("x/a").to("10.0.0.3", Port.tcp(80))).after(Duration.ofMillis(600)).drops();
+        List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.tcp(80)), req(XA, "10.0.0.3", Port.tcp(80)));
+        Map<ProbeKey, Boolean> expected = Map.of(named("x/a -> 10.0.0.2 TCP/80"), false, named("x/a -> 10.0.0.3 TCP/80"), true);
+
+        Verification v = new BatchProber(net, T).withPollInterval(Duration.ofMillis(200))
+                .verify(requests, expected, Duration.ofSeconds(3));
+
+        assertThat(v.converged()).isFalse();
+        assertThat(v.mismatches()).extracting(ProbedPair::name).containsExactly("x/a -> 10.0.0.3 TCP/80");
+        assertThat(v.result(named("x/a -> 10.0.0.3 TCP/80")).verdict()).isEqualTo(Verdict.TIMEOUT);
+    }
+
+    @Test
+    void aRoundOneMatchIsNotProbedAgain() {
+        ScriptedExecutor net = new ScriptedExecutor();
+        net.when(from("x/a").to("10.0.0.2", Port.tcp(80))).drops();
+        List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.tcp(80)), req(XA, "10.0.0.3", Port.tcp(80)));
+        Map<ProbeKey, Boolean> expected = Map.of(named("x/a -> 10.0.0.2 TCP/80"), false, named("x/a -> 10.0.0.3 TCP/80"), true);
+
+        Verification v = new BatchProber(net, T).verify(requests, expected, Duration.ofSeconds(3));
+
+        assertThat(v.converged()).isTrue();
+        assertThat(v.rounds()).isEqualTo(1);
+        assertThat(net.execs("x/a")).isEqualTo(1);
     }
 
     @Test

@@ -75,10 +75,14 @@ class SweepTest {
         assertThat(sweep.findings()).contains("every wrong case has: egress-port-named: 2 of its 3 cases wrong\n");
 
         // ipBlock except ignored: the wrong cases split between ingress and egress
-        Sweep except = new Sweep(new Sweep.Settings(5, 3, List.of(), List.of(), null));
-        except.record(result(1, true, "egress-peer-ipblock-except", "types-egress"));
-        except.record(result(2, true, "ingress-peer-ipblock-except", "types-ingress"));
-        except.record(result(3, false, "ingress-peer-ipblock-except", "types-ingress"));
+        Sweep except = new Sweep(new Sweep.Settings(5, 6, List.of(), List.of(), null));
+        except.record(result(1, true, "egress-peer-ipblock-except", "types-egress", "proto-udp"));
+        except.record(result(2, true, "ingress-peer-ipblock-except", "types-ingress", "proto-udp"));
+        except.record(result(3, false, "ingress-peer-ipblock-except", "types-ingress", "proto-udp"));
+        // proto-udp: every wrong case has it, but so do most cases; it is not named beside the finding
+        except.record(result(4, false, "egress-port-numeric", "proto-udp"));
+        except.record(result(5, false, "egress-port-numeric", "proto-udp"));
+        except.record(result(6, false, "egress-port-numeric", "proto-tcp"));
         assertThat(except.findings()).contains("every wrong case has: peer-ipblock-except in either direction: "
                 + "2 of its 3 cases wrong\n");
 
