@@ -73,10 +73,14 @@ new_loop() {  # ID CHECK HOST PORT
 # late is a stall, one that never comes (reset, closed) is an outage of reused connections; the harness judges
 # both from SEQ and the latency. On close it reconnects.
 reused_loop() {  # ID HOST PORT tcp|udp
-  local seq a b rest why wpid address="TCP:$2:$3,connect-timeout=$T"
+  local seq a b rest why wpid cpid address="TCP:$2:$3,connect-timeout=$T"
   [[ $4 == udp ]] && address="UDP:$2:$3"
   while :; do
-    coproc ECHO { exec socat - "$address" 2>&1; }
+    # the coproc outlives socat (a builtin read loop drains our writes: the image may lack cat): bash unsets ECHO
+    # when it reaps the coproc, and a refused connect used to end it before the next line could take its pipes
+    # ("ECHO[0]: unbound variable", seen in ProberLocalTest); the marker line ends the read loop instead of EOF
+    coproc ECHO { socat - "$address" 2>&1; echo ncw-socat-exit; while read -r _; do :; done; }
+    cpid=$ECHO_PID
     exec {IN}<&"${ECHO[0]}" {OUT}>&"${ECHO[1]}"
     now
     seq=$(( (NOW - T0) / I + 1 )); (( seq >= 0 )) || seq=0
@@ -85,6 +89,7 @@ reused_loop() {  # ID HOST PORT tcp|udp
     wpid=$!
     why=eof
     while IFS=' ' read -r -u "$IN" a b rest; do
+      [[ $a == ncw-socat-exit ]] && break
       if [[ $a =~ ^[0-9]+$ && $b =~ ^[0-9]+$ ]]; then
         now
         echo "ncw s $1 $a $b 0 $(( NOW - b )) echo"
@@ -92,9 +97,10 @@ reused_loop() {  # ID HOST PORT tcp|udp
         why=$(one_line "$a $b $rest")
       fi
     done
-    kill "$wpid" 2>/dev/null
+    # socat is gone by now; its coproc is only draining (the shell keeps a copy of the pipe, so no EOF would end it)
+    kill "$wpid" "$cpid" 2>/dev/null
     exec {IN}<&- {OUT}>&-
-    wait "$wpid" 2>/dev/null
+    wait "$wpid" "$cpid" 2>/dev/null
     now
     echo "ncw e $1 $NOW closed $why"
     nap_until $(( NOW + I ))
