@@ -39,22 +39,27 @@ public final class BatchProber {
     private final Duration pollInterval;
     private final boolean socketBatch;
     private final SocketAgents agents;
+    /** Null: no confirmation round. Otherwise the wait before every pair is probed once more ({@link #withConfirmation}). */
+    private final Duration confirmAfter;
     private final AtomicInteger execs = new AtomicInteger();
     /** Pods found without perl: their connect/echo probes go through the shell batch from then on. */
     private final Set<PodRef> withoutPerl = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public BatchProber(Executor executor, Duration probeTimeout) {
-        this(executor, probeTimeout, 2, 16, Duration.ofSeconds(1), true, null);
+        this(executor, probeTimeout, 2, 16, Duration.ofSeconds(1), true, null, null);
     }
 
     private BatchProber(Executor executor, Duration probeTimeout, int execRetries, int parallelism,
-                        Duration pollInterval, boolean socketBatch, SocketAgents agents) {
+                        Duration pollInterval, boolean socketBatch, SocketAgents agents, Duration confirmAfter) {
         if (probeTimeout.isNegative() || probeTimeout.isZero()) {
             throw new IllegalArgumentException("probe timeout must be positive, was " + probeTimeout);
         }
         if (execRetries < 0 || parallelism < 1 || pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("need execRetries >= 0, parallelism >= 1 and a positive poll interval;"
                     + " got " + execRetries + ", " + parallelism + ", " + pollInterval);
+        }
+        if (confirmAfter != null && confirmAfter.isNegative()) {
+            throw new IllegalArgumentException("the confirmation wait must not be negative, was " + confirmAfter);
         }
         this.executor = executor;
         this.probeTimeout = probeTimeout;
@@ -63,21 +68,22 @@ public final class BatchProber {
         this.pollInterval = pollInterval;
         this.socketBatch = socketBatch;
         this.agents = agents;
+        this.confirmAfter = confirmAfter;
     }
 
     /** How many more times an exec that failed in transport is repeated before its probes become ERROR (default 2). */
     public BatchProber withExecRetries(int retries) {
-        return new BatchProber(executor, probeTimeout, retries, parallelism, pollInterval, socketBatch, agents);
+        return new BatchProber(executor, probeTimeout, retries, parallelism, pollInterval, socketBatch, agents, confirmAfter);
     }
 
     /** How many source pods are exec'd at the same time (default 16). */
     public BatchProber withParallelism(int pods) {
-        return new BatchProber(executor, probeTimeout, execRetries, pods, pollInterval, socketBatch, agents);
+        return new BatchProber(executor, probeTimeout, execRetries, pods, pollInterval, socketBatch, agents, confirmAfter);
     }
 
     /** Time between the starts of two verification rounds (default 1 s, as upstream e2e). */
     public BatchProber withPollInterval(Duration interval) {
-        return new BatchProber(executor, probeTimeout, execRetries, parallelism, interval, socketBatch, agents);
+        return new BatchProber(executor, probeTimeout, execRetries, parallelism, interval, socketBatch, agents, confirmAfter);
     }
 
     /**
@@ -86,7 +92,7 @@ public final class BatchProber {
      * in pods without perl.
      */
     public BatchProber withSocketBatch(boolean enabled) {
-        return new BatchProber(executor, probeTimeout, execRetries, parallelism, pollInterval, enabled, agents);
+        return new BatchProber(executor, probeTimeout, execRetries, parallelism, pollInterval, enabled, agents, confirmAfter);
     }
 
     /**
@@ -94,7 +100,18 @@ public final class BatchProber {
      * round; the caller owns {@code agents} and closes them. Pods without a working agent are exec'd as before.
      */
     public BatchProber withAgents(SocketAgents agents) {
-        return new BatchProber(executor, probeTimeout, execRetries, parallelism, pollInterval, socketBatch, agents);
+        return new BatchProber(executor, probeTimeout, execRetries, parallelism, pollInterval, socketBatch, agents, confirmAfter);
+    }
+
+    /**
+     * Once every pair matches, waits {@code wait} and probes every pair once more, blocked ones too; a mismatch there
+     * is pending again, until the deadline. Without it (the default) only the expected-allowed pairs seen before the
+     * round that settled it are probed again, which leaves two things unseen: a pair that should stay blocked, was
+     * blocked before the change and is opened by it; and a change that reaches the data plane after a first round in
+     * which every pair already matched. Each confirmation costs the wait plus a probe timeout (a drop).
+     */
+    public BatchProber withConfirmation(Duration wait) {
+        return new BatchProber(executor, probeTimeout, execRetries, parallelism, pollInterval, socketBatch, agents, wait);
     }
 
     public Duration probeTimeout() {
@@ -138,7 +155,8 @@ public final class BatchProber {
      * Probes until every key matches {@code expectAllowed} or the deadline passes. Only pending keys (wrong,
      * or ERROR) are probed again, in rounds {@link #withPollInterval poll interval} apart, one exec per
      * source pod per round. The loop is bounded by the deadline: each round starts at least one interval
-     * after the previous one, and no round starts after the deadline.
+     * after the previous one, and no round starts after the deadline. Once every key matches, the allowed keys seen
+     * before the settling round are probed once more ({@link #withConfirmation}: every key, after a wait).
      */
     public Verification verify(List<ProbeRequest> requests, Map<ProbeKey, Boolean> expectAllowed, Duration deadline) {
         checkUniqueKeys(requests);
@@ -156,6 +174,7 @@ public final class BatchProber {
         Duration convergedAfter = null;
         int rounds = 1;
         boolean lateRetryDone = false;
+        boolean confirmed = false;
         Set<ProbeKey> lastRound = requests.stream().map(ProbeRequest::key).collect(Collectors.toSet());
         while (true) {
             Duration sinceStart = Duration.ofNanos(roundStart - start);
@@ -175,15 +194,25 @@ public final class BatchProber {
                 // pairs it breaks matched in round 1, the ones the policy rightly blocks converged in round 2. So the
                 // expected-allowed pairs not probed in the round that settled it are probed once more; a connect that
                 // succeeds returns in milliseconds, so this costs one round trip. (Expected-blocked pairs are not: a
-                // drop costs a whole probe timeout.)
-                List<ProbeRequest> stale = rounds == 1 ? List.of() : requests.stream()
-                        .filter(r -> expectAllowed.get(r.key()) && !lastRound.contains(r.key())).toList();
-                if (!stale.isEmpty() && System.nanoTime() < deadlineAt) {
-                    observed.putAll(run(stale));
+                // drop costs a whole probe timeout. withConfirmation probes them all, after a wait, when asked.)
+                List<ProbeRequest> again;
+                if (confirmAfter != null) {
+                    again = confirmed ? List.of() : requests;
+                } else {
+                    again = rounds == 1 ? List.of() : requests.stream()
+                            .filter(r -> expectAllowed.get(r.key()) && !lastRound.contains(r.key())).toList();
+                }
+                // a confirmation is a check, not a retry: it runs even when the settling round ended past the deadline
+                if (!again.isEmpty() && (confirmAfter != null || System.nanoTime() < deadlineAt)) {
+                    if (confirmAfter != null) {
+                        sleepUntil(System.nanoTime() + confirmAfter.toNanos());
+                        confirmed = true;
+                    }
+                    observed.putAll(run(again));
                     rounds++;
                     lastRound.clear();
-                    stale.forEach(r -> lastRound.add(r.key()));
-                    if (stale.stream().allMatch(r -> ProbedPair.matches(observed.get(r.key()), true))) {
+                    again.forEach(r -> lastRound.add(r.key()));
+                    if (again.stream().allMatch(r -> ProbedPair.matches(observed.get(r.key()), expectAllowed.get(r.key())))) {
                         convergedAfter = sinceStart;
                         break;
                     }
@@ -208,6 +237,7 @@ public final class BatchProber {
             roundStart = System.nanoTime();
             observed.putAll(run(pending));
             rounds++;
+            confirmed = false;
             lastRound.clear();
             pending.forEach(r -> lastRound.add(r.key()));
         }

@@ -33,14 +33,18 @@ public final class Sweep {
      * @param only  when set, run just this case number of the seed (to repeat a failure)
      * @param kinds the policy kinds the cases hold ({@code --kinds})
      */
+    /** {@code confirm}: null, or the wait before each step's every pair is probed once more (--confirm). */
     public record Settings(long seed, int cases, List<String> include, List<String> exclude, Integer only,
-                           Set<PolicyKind> kinds) {
+                           Set<PolicyKind> kinds, Duration confirm) {
         public Settings {
             include = List.copyOf(include);
             exclude = List.copyOf(exclude);
             kinds = kinds.isEmpty() ? Set.of(PolicyKind.NETWORK_POLICY) : Set.copyOf(kinds);
             if (cases < 1) {
                 throw new IllegalArgumentException("--cases must be at least 1, got " + cases);
+            }
+            if (confirm != null && confirm.isNegative()) {
+                throw new IllegalArgumentException("--confirm must not be negative, got " + confirm);
             }
             if (only != null && only < 1) {
                 throw new IllegalArgumentException("--only must name a case number from 1, got " + only);
@@ -55,6 +59,11 @@ public final class Sweep {
                             + PolicyKind.describe(kinds) + "; add --kinds networkpolicy,clusternetworkpolicy");
                 }
             }
+        }
+
+        public Settings(long seed, int cases, List<String> include, List<String> exclude, Integer only,
+                        Set<PolicyKind> kinds) {
+            this(seed, cases, include, exclude, only, kinds, null);
         }
 
         public Settings(long seed, int cases, List<String> include, List<String> exclude, Integer only) {
@@ -155,9 +164,10 @@ public final class Sweep {
         long wrong = all.stream().filter(CaseResult::mismatched).count();
         long broken = all.stream().filter(CaseResult::broken).count();
         StringBuilder text = new StringBuilder();
-        text.append(String.format("sweep seed %d: %d cases, %d with wrong verdicts, %d could not be observed; %s; %d execs (%.1f per case)%n",
+        text.append(String.format("sweep seed %d: %d cases, %d with wrong verdicts, %d could not be observed; %s; %d execs (%.1f per case)%s%n",
                 settings.seed(), all.size(), wrong, broken, format(elapsed()),
-                all.stream().mapToInt(CaseResult::execs).sum(), all.stream().mapToInt(CaseResult::execs).average().orElse(0)));
+                all.stream().mapToInt(CaseResult::execs).sum(), all.stream().mapToInt(CaseResult::execs).average().orElse(0),
+                settings.confirm() == null ? "" : "; every step confirmed " + settings.confirm().toMillis() + " ms after it settled"));
         text.append(convergence()).append('\n');
         if (wrong == 0) {
             return text.toString();
@@ -275,6 +285,7 @@ public final class Sweep {
         json.put("kinds", PolicyKind.describe(settings.kinds()));
         json.put("include", settings.include());
         json.put("exclude", settings.exclude());
+        json.put("confirmMs", settings.confirm() == null ? null : settings.confirm().toMillis());
         json.put("capabilities", capabilities);
         List<CaseResult> all = results();
         json.put("cases", all.size());

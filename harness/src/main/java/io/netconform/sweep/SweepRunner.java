@@ -55,8 +55,11 @@ public final class SweepRunner {
                 deployment.namespaces());
     }
 
-    /** Deploys the model once (SCTP ports declared; whether SCTP is carried is then asked with one probe). */
-    public static SweepRunner deploy(Run run) {
+    /**
+     * Deploys the model once (SCTP ports declared; whether SCTP is carried is then asked with one probe).
+     * {@code confirm}: null, or the wait after which each step's every pair is probed once more.
+     */
+    public static SweepRunner deploy(Run run, Duration confirm) {
         Deployment deployment = Deployment.create(run, "sweep", SweepModel.topology(true));
         // all nine pods at once: each carries its 36 probes in one process (SocketBatch) and the servers echo from one
         // process each, so a round no longer starts hundreds of processes on the nodes (it did with a tool per probe,
@@ -64,7 +67,7 @@ public final class SweepRunner {
         // and each pod's probes go through a resident agent: the same nine pods are probed two or three times per case,
         // and an exec per pod per round cost more than the probing (≈2.5 s a round on the lab, most of a case)
         BatchProber prober = new BatchProber(run.executor(), run.config().probeTimeout())
-                .withPollInterval(Duration.ofMillis(200)).withAgents(run.agents());
+                .withPollInterval(Duration.ofMillis(200)).withAgents(run.agents()).withConfirmation(confirm);
         Topology t = deployment.topology();
         Port sctp = new Port(80, Protocol.SCTP, null);
         ProbeResult probe = Probe.port(t.pod("y/b").ips().get(0), sctp, run.config().probeTimeout())

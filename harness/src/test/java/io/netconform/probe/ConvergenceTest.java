@@ -98,6 +98,51 @@ class ConvergenceTest {
         assertThat(net.execs("x/a")).isEqualTo(1);
     }
 
+    /**
+     * The gap the default leaves, and what {@code withConfirmation} closes: a change that reaches the data plane after
+     * a first round in which every pair matched, and opens a pair that should stay blocked (the pair was blocked
+     * before the change too). Without the confirmation the step passes in one round; with it, the late opening is
+     * probed and reported.
+     */
+    @Test
+    void aBlockedPairOpenedAfterAMatchingFirstRoundIsCaughtOnlyByTheConfirmation() {
+        // x/a's first exec (round 1) still sees the old drop; the change has opened the pair from its second on
+        java.util.function.Supplier<ScriptedExecutor> net = () -> new ScriptedExecutor()
+                .when(from("x/a").to("10.0.0.2", Port.tcp(80))).drops()
+                .when(from("x/a").to("10.0.0.2", Port.tcp(80))).afterExecs(1).accepts();
+        List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.tcp(80)), req(XA, "10.0.0.3", Port.tcp(80)));
+        Map<ProbeKey, Boolean> expected = Map.of(named("x/a -> 10.0.0.2 TCP/80"), false, named("x/a -> 10.0.0.3 TCP/80"), true);
+
+        Verification unconfirmed = new BatchProber(net.get(), T).verify(requests, expected, Duration.ofSeconds(3));
+        assertThat(unconfirmed.converged()).isTrue();
+        assertThat(unconfirmed.rounds()).isEqualTo(1);
+
+        Verification confirmed = new BatchProber(net.get(), T).withPollInterval(Duration.ofMillis(200))
+                .withConfirmation(Duration.ofMillis(300)).verify(requests, expected, Duration.ofSeconds(3));
+        assertThat(confirmed.converged()).isFalse();
+        assertThat(confirmed.mismatches()).extracting(ProbedPair::name).containsExactly("x/a -> 10.0.0.2 TCP/80");
+        assertThat(confirmed.result(named("x/a -> 10.0.0.2 TCP/80")).verdict()).isEqualTo(Verdict.ALLOWED);
+    }
+
+    @Test
+    void aConfirmationOnASteadyDataPlaneCostsOneMoreRoundOfEveryPair() {
+        ScriptedExecutor net = new ScriptedExecutor();
+        net.when(from("x/a").to("10.0.0.2", Port.tcp(80))).drops();
+        List<ProbeRequest> requests = List.of(req(XA, "10.0.0.2", Port.tcp(80)), req(XA, "10.0.0.3", Port.tcp(80)),
+                req(XB, "10.0.0.2", Port.tcp(80)));
+        Map<ProbeKey, Boolean> expected = Map.of(named("x/a -> 10.0.0.2 TCP/80"), false, named("x/a -> 10.0.0.3 TCP/80"), true,
+                named("x/b -> 10.0.0.2 TCP/80"), true);
+
+        Verification v = new BatchProber(net, T).withConfirmation(Duration.ofMillis(100))
+                .verify(requests, expected, Duration.ofSeconds(3));
+
+        assertThat(v.converged()).as(v.describeFailures()).isTrue();
+        assertThat(v.rounds()).isEqualTo(2);
+        assertThat(v.convergedAfter()).hasValue(Duration.ZERO);
+        assertThat(net.execs("x/a")).isEqualTo(2);
+        assertThat(net.execs("x/b")).isEqualTo(2);
+    }
+
     @Test
     void aPairThatNeverConvergesIsReportedWithItsReproduceLine() {
         ScriptedExecutor net = new ScriptedExecutor();

@@ -52,6 +52,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
                 "  netconform sweep --cases 200 --seed 42",
                 "  netconform sweep --seed 42 --include egress --exclude port-named",
                 "  netconform sweep --seed 42 --only 17          # repeat case 17 of seed 42",
+                "  netconform sweep --seed 42 --confirm 2s       # also re-probe every pair 2 s after each step settles",
                 "  netconform sweep --seed 1 --cases 40 --kinds networkpolicy,clusternetworkpolicy",
                 "  netconform sweep --seed 42 --cases 5 --print  # the cases as YAML, no cluster"})
 final class SweepCommand implements Callable<Integer> {
@@ -78,6 +79,13 @@ final class SweepCommand implements Callable<Integer> {
                     + "(policy.networking.k8s.io/v1alpha2, Admin and Baseline tiers, mostly beside NetworkPolicies), or both.")
     List<String> kinds = new ArrayList<>();
 
+    @Option(names = "--confirm", paramLabel = "DURATION", converter = RunOptions.DurationConverter.class,
+            description = "Once a step's every pair matches, wait DURATION and probe every pair once more, blocked pairs too "
+                    + "(e.g. 2s: about your CNI's enforcement latency). Catches a change that reaches the data plane after the "
+                    + "first round and opens a pair that was and should stay blocked. Costs DURATION plus one probe timeout per "
+                    + "step (~3 per case). Default: only the allowed pairs seen before the settling round are probed again.")
+    Duration confirm;
+
     @Option(names = "--only", paramLabel = "N", description = "Run only case N of the seed (with the same --include/--exclude).")
     Integer only;
 
@@ -99,7 +107,7 @@ final class SweepCommand implements Callable<Integer> {
         RunConfig config;
         try {
             settings = new Sweep.Settings(seed != null ? seed : new SecureRandom().nextInt(1_000_000), cases, include, exclude, only,
-                    PolicyKind.parse(kinds));
+                    PolicyKind.parse(kinds), confirm);
             if (runId != null) {
                 new RunId(runId);
             }

@@ -37,7 +37,7 @@ class PolicySweep {
     Stream<DynamicTest> generatedCases(Run run) {
         Sweep sweep = Sweep.find(run.id()).orElseThrow(() -> new IllegalStateException(
                 "no sweep registered for run " + run.id() + ": start it with `netconform sweep`"));
-        SweepRunner runner = Report.step("deploy the x/y/z model", () -> SweepRunner.deploy(run));
+        SweepRunner runner = Report.step("deploy the x/y/z model", () -> SweepRunner.deploy(run, sweep.settings().confirm()));
         runner.capabilities().limits(run.cluster().kubernetesVersion()).forEach(line -> run.say("sweep: " + line));
         List<SweepCase> cases = sweep.cases(runner.model(), runner.capabilities());
         run.say("sweep: seed " + sweep.settings().seed() + ", " + cases.size() + " cases"

@@ -53,10 +53,12 @@ class SweepCommandTest {
                 {"sweep", "--seed", "banana"},
                 {"sweep", "--kinds", "networkpolicy,banana", "--print"},
                 {"sweep", "--include", "cnp-tier-banana", "--kinds", "clusternetworkpolicy", "--print"},
-                {"sweep", "--include", "cnp-tier-admin", "--print"}}) {
+                {"sweep", "--include", "cnp-tier-admin", "--print"},
+                {"sweep", "--confirm", "soon", "--print"},
+                {"sweep", "--confirm", "-2s", "--print"}}) {
             NetconformCliTest.Result r = netconform(args);
             assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
-            assertThat(r.err()).as(r.describe()).containsAnyOf("port-nmaed", "--cases", "--only", "Not_A_Label", "banana", "--kinds")
+            assertThat(r.err()).as(r.describe()).containsAnyOf("port-nmaed", "--cases", "--only", "Not_A_Label", "banana", "--kinds", "soon", "--confirm")
                     .doesNotContain("\tat ");
         }
     }
