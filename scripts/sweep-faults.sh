@@ -9,6 +9,7 @@
 # exclusive lab lock, and the usual enforcer is restarted exactly as it was (its settings file) on every exit.
 # Needs: the lab up with its enforcer, root, the jar (make jar). Not in CI: ~2-4 min per mode.
 #   CASES=40 SEED=7 PARALLEL=2 FAULTS="none no-egress delay=3" bash scripts/sweep-faults.sh
+#   SWEEP_ARGS="--confirm 2s" bash scripts/sweep-faults.sh     # extra sweep options, for every fault
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LAB_DIR=${LAB_DIR:-$(cd ../shared/lab && pwd)}
@@ -19,6 +20,7 @@ SEED=${SEED:-7}
 PARALLEL=${PARALLEL:-2}
 FAULTS=${FAULTS:-"none ignore-except egress-named-port-from-source peer-and-as-or ignore-protocol no-egress stale-pod-labels empty-from-denies policytypes-ignored delay=3"}
 OUT=${OUT:-$PWD/reports/sweep-faults}
+SWEEP_ARGS=${SWEEP_ARGS:-}
 JAR=${JAR:-$PWD/scenarios/target/netconform.jar}
 LOCK=/tmp/k8slab-disrupt.lock
 [ -f "$JAR" ] || { echo "no $JAR: run make jar first"; exit 2; }
@@ -55,7 +57,7 @@ one() {  # one() INDEX FAULT: a faulty enforcer on swfINDEX-*, a sweep there, th
   local t0=$SECONDS
   java -jar "$JAR" sweep --kubeconfig "$KUBECONFIG" --run-id "swf$i" --seed "$SEED" --cases "$CASES" \
     --reports "$OUT/$name" --netshoot-image k8s.lab/netshoot:lab --nginx-image k8s.lab/nginx:lab \
-    --busybox-image k8s.lab/busybox:lab > "$OUT/$name.log" 2>&1 || true
+    --busybox-image k8s.lab/busybox:lab $SWEEP_ARGS > "$OUT/$name.log" 2>&1 || true
   echo "$((SECONDS - t0))" > "$OUT/$name.seconds"
   kill "$(cat "$dir/pid")" 2>/dev/null || true; wait "$(cat "$dir/pid")" 2>/dev/null || true
   python3 -B "$LAB_DIR/netpol.py" --chain-prefix "NPF$i-" --cleanup > /dev/null 2>&1 || true
