@@ -144,4 +144,39 @@ class SweepTest {
                 .doesNotContain("IPv4");
         assertThat(step.mismatches()).extracting(ProbedPair::key).containsExactly(wrong);
     }
+
+    /**
+     * The wrong cases each lab fault produced (stop 21's fault table on the enforcing lab: seed 7, 40 cases, a
+     * Kubernetes 1.20 lab without SCTP or endPort), fed back as recorded: the findings must name the dimension each
+     * fault breaks. (If the generator changes what seed 7 draws, these recordings no longer apply: re-run
+     * {@code make sweep-faults-lab} and copy its wrong-case lists here.)
+     */
+    @Test
+    void theLabsRecordedFaultOutcomesReadAsTheDimensionEachFaultBreaks() {
+        List<SweepCase> cases = new Sweep(new Sweep.Settings(7, 40, List.of(), List.of(), null))
+                .cases(SweepModel.withPlaceholderIps(SweepModel.topology(true)), new Capabilities(false, false));
+        // a guard that these are the cases the lab ran (all 40 drawn tag sets were checked against its sweep.json once):
+        // case 26 is the one analysed in stop 21's note
+        assertThat(cases.get(25).tags()).containsAll(List.of("action-policy-delete", "egress-peer-ipblock-except",
+                "egress-peer-ns-or-pod", "egress-port-numeric", "egress-port-protocol-only", "ingress-peer-empty",
+                "ingress-peer-pod", "ingress-port-named", "ingress-port-none", "proto-omitted", "proto-tcp", "proto-udp",
+                "single-policy", "target-expr", "types-both"));
+        Map<String, List<Integer>> wrongByFault = new LinkedHashMap<>();
+        wrongByFault.put("no-egress", List.of(1, 4, 9, 10, 15, 20, 21, 25, 26, 28, 29, 31, 34, 35, 36, 37, 38));
+        wrongByFault.put("empty-from-denies", List.of(4, 5, 10, 17, 26, 36));
+        wrongByFault.put("ignore-except", List.of(13, 25, 26, 30, 36));
+        wrongByFault.put("egress-named-port-from-source", List.of(1, 4, 36));
+        wrongByFault.put("policytypes-ignored", List.of(4, 15, 37));
+        Map<String, String> findings = new LinkedHashMap<>();
+        wrongByFault.forEach((fault, wrong) -> {
+            Sweep sweep = new Sweep(new Sweep.Settings(7, 40, List.of(), List.of(), null));
+            cases.forEach(c -> sweep.record(result(c.number(), wrong.contains(c.number()), c.tags().toArray(String[]::new))));
+            findings.put(fault, sweep.findings().lines().filter(l -> l.startsWith("every wrong case has")).findFirst().orElse(""));
+        });
+        assertThat(findings.get("no-egress")).startsWith("every wrong case has: egress-isolated: 17 of its");
+        assertThat(findings.get("empty-from-denies")).startsWith("every wrong case has: ingress-rule-no-peers: 6 of its");
+        assertThat(findings.get("ignore-except")).startsWith("every wrong case has: peer-ipblock-except in either direction");
+        assertThat(findings.get("egress-named-port-from-source")).startsWith("every wrong case has: egress-port-named");
+        assertThat(findings.get("policytypes-ignored")).startsWith("every wrong case has: types-omitted");
+    }
 }
