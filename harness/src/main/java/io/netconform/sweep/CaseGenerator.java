@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.netconform.policy.ClusterPolicy;
+import io.netconform.policy.Policies;
 import io.netconform.policy.Protocol;
 import io.netconform.policy.Topology;
 
@@ -170,38 +171,16 @@ public final class CaseGenerator {
 
     /**
      * Tags read from what the case's NetworkPolicies (and an updated one) do, not from how they were drawn: a fault
-     * follows the effect, which several drawn shapes share. {@code <direction>-isolated}: some policy isolates that
-     * direction (policyTypes as the API server defaults them when left out: Ingress, and Egress when there are egress
-     * rules). {@code <direction>-rule-no-peers}: an isolating policy has a rule of that direction without peers
-     * ({@code {}}, {@code from: []} or ports only: the API stores an empty list as absent), which allows every peer.
-     * On the lab these are the dimensions of no-egress and empty-from-denies, which no drawn tag named.
-     * Drawing no randomness, they leave a seed's cases as they were.
+     * follows the effect, which several drawn shapes share ({@link Policies#effects}: a direction isolated, a rule
+     * allowing every peer). On the lab these are the dimensions of no-egress and empty-from-denies, which no drawn tag
+     * named. Drawing no randomness, they leave a seed's cases as they were.
      */
     static Set<String> effects(List<NetworkPolicy> policies, SweepCase.Action action) {
         List<NetworkPolicy> all = new ArrayList<>(policies);
         if (action != null && action.policy() != null) {
             all.add(action.policy());
         }
-        Set<String> tags = new TreeSet<>();
-        for (NetworkPolicy p : all) {
-            var spec = p.getSpec();
-            boolean egressRules = spec.getEgress() != null && !spec.getEgress().isEmpty();
-            List<String> types = spec.getPolicyTypes() == null || spec.getPolicyTypes().isEmpty()
-                    ? (egressRules ? List.of("Ingress", "Egress") : List.of("Ingress")) : spec.getPolicyTypes();
-            if (types.contains("Ingress")) {
-                tags.add("ingress-isolated");
-                if (spec.getIngress() != null && spec.getIngress().stream().anyMatch(r -> r.getFrom() == null || r.getFrom().isEmpty())) {
-                    tags.add("ingress-rule-no-peers");
-                }
-            }
-            if (types.contains("Egress")) {
-                tags.add("egress-isolated");
-                if (egressRules && spec.getEgress().stream().anyMatch(r -> r.getTo() == null || r.getTo().isEmpty())) {
-                    tags.add("egress-rule-no-peers");
-                }
-            }
-        }
-        return tags;
+        return Policies.of(all).effects();
     }
 
     private void networkPolicies(SplittableRandom rnd, String ns, List<NetworkPolicy> policies, Set<String> tags) {

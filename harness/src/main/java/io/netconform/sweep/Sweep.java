@@ -32,8 +32,8 @@ public final class Sweep {
     /**
      * @param only  when set, run just this case number of the seed (to repeat a failure)
      * @param kinds the policy kinds the cases hold ({@code --kinds})
+     * @param confirm null, or the wait before each step's every pair is probed once more ({@code --confirm})
      */
-    /** {@code confirm}: null, or the wait before each step's every pair is probed once more (--confirm). */
     public record Settings(long seed, int cases, List<String> include, List<String> exclude, Integer only,
                            Set<PolicyKind> kinds, Duration confirm) {
         public Settings {
