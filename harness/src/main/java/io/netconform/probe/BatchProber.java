@@ -174,7 +174,6 @@ public final class BatchProber {
         Duration convergedAfter = null;
         int rounds = 1;
         boolean lateRetryDone = false;
-        boolean confirmed = false;
         Set<ProbeKey> lastRound = requests.stream().map(ProbeRequest::key).collect(Collectors.toSet());
         while (true) {
             Duration sinceStart = Duration.ofNanos(roundStart - start);
@@ -195,18 +194,14 @@ public final class BatchProber {
                 // expected-allowed pairs not probed in the round that settled it are probed once more; a connect that
                 // succeeds returns in milliseconds, so this costs one round trip. (Expected-blocked pairs are not: a
                 // drop costs a whole probe timeout. withConfirmation probes them all, after a wait, when asked.)
-                List<ProbeRequest> again;
-                if (confirmAfter != null) {
-                    again = confirmed ? List.of() : requests;
-                } else {
-                    again = rounds == 1 ? List.of() : requests.stream()
-                            .filter(r -> expectAllowed.get(r.key()) && !lastRound.contains(r.key())).toList();
-                }
+                // (A confirmation that finds a mismatch leaves it pending, so the next time we get here a round of
+                // pending pairs has run since: every settling is confirmed once.)
+                List<ProbeRequest> again = confirmAfter != null ? requests : rounds == 1 ? List.of() : requests.stream()
+                        .filter(r -> expectAllowed.get(r.key()) && !lastRound.contains(r.key())).toList();
                 // a confirmation is a check, not a retry: it runs even when the settling round ended past the deadline
                 if (!again.isEmpty() && (confirmAfter != null || System.nanoTime() < deadlineAt)) {
                     if (confirmAfter != null) {
                         sleepUntil(System.nanoTime() + confirmAfter.toNanos());
-                        confirmed = true;
                     }
                     observed.putAll(run(again));
                     rounds++;
@@ -237,7 +232,6 @@ public final class BatchProber {
             roundStart = System.nanoTime();
             observed.putAll(run(pending));
             rounds++;
-            confirmed = false;
             lastRound.clear();
             pending.forEach(r -> lastRound.add(r.key()));
         }
