@@ -31,7 +31,10 @@ import java.util.TreeSet;
  */
 public final class CaseGenerator {
 
-    /** Dimension → its values. Peer and port values appear in tags prefixed with {@code ingress-} or {@code egress-}. */
+    /**
+     * Dimension → its values. Peer, port and effect values appear in tags prefixed with {@code ingress-} or
+     * {@code egress-}; effect tags are read from the drawn policies ({@link #effects}), not drawn themselves.
+     */
     public static final Map<String, List<String>> DIMENSIONS = dimensions();
 
     private static Map<String, List<String>> dimensions() {

@@ -193,7 +193,8 @@ public final class Sweep {
      * ({@code egress}). Of those every wrong case has, the most telling (the largest share of its cases wrong) is
      * named, and others only when nearly as telling: a common tag every wrong case has by chance ({@code proto-udp},
      * carried by 30 of 40 cases) is not a finding. On the lab's fault modes this names ipBlock except for
-     * ignore-except, egress named ports for egress-named-port-from-source, namespace-and-pod peers for peer-and-as-or.
+     * ignore-except, egress named ports for egress-named-port-from-source, namespace-and-pod peers for peer-and-as-or,
+     * egress-isolated for no-egress and ingress-rule-no-peers for empty-from-denies (SweepTest replays the lab's outcomes).
      */
     private static String shared(List<CaseResult> all) {
         List<CaseResult> wrong = all.stream().filter(CaseResult::mismatched).toList();
